@@ -1,0 +1,22 @@
+"""octonaut: bounded lock-free buffers, slab-backed structures and incremental,
+zero-allocation parsers for byte streams, written in Rust.
+
+Strategy: every class here is a thin Python face over a Rust primitive in
+``octonaut-core``; the hot loops run with the GIL released. Errors form one
+hierarchy: ``OctonautError`` > ``BufferFull``, ``ParseError`` > ``LimitExceeded``.
+"""
+
+from __future__ import annotations
+
+from . import _octonaut
+from ._errors import BufferFull, LimitExceeded, OctonautError, ParseError
+
+__version__: str = _octonaut.__version__
+
+__all__ = [
+    "BufferFull",
+    "LimitExceeded",
+    "OctonautError",
+    "ParseError",
+    "__version__",
+]

@@ -1,0 +1,1 @@
+//! Bounded lock-free SPSC byte ring (issue 2). Being written.

@@ -1,0 +1,1 @@
+//! Fixed-capacity slab with generational keys (issue 3). Being written.
