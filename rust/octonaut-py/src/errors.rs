@@ -13,7 +13,11 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyList, PyType};
 
-fn class(py: Python<'_>, cell: &'static PyOnceLock<Py<PyType>>, name: &str) -> PyResult<Py<PyType>> {
+fn class(
+    py: Python<'_>,
+    cell: &'static PyOnceLock<Py<PyType>>,
+    name: &str,
+) -> PyResult<Py<PyType>> {
     cell.get_or_try_init(py, || {
         let module = py.import("octonaut._errors")?;
         Ok::<_, PyErr>(module.getattr(name)?.cast_into::<PyType>()?.unbind())
@@ -35,7 +39,11 @@ pub fn buffer_full(py: Python<'_>, message: String) -> PyErr {
 
 /// `octonaut.ParseError` (or `LimitExceeded` for limit kinds) for `error`,
 /// carrying the complete `messages` parsed before it in the same call.
-pub fn parse_error(py: Python<'_>, error: &ParseError, messages: Option<Bound<'_, PyList>>) -> PyErr {
+pub fn parse_error(
+    py: Python<'_>,
+    error: &ParseError,
+    messages: Option<Bound<'_, PyList>>,
+) -> PyErr {
     let (cell, name) = if error.kind.is_limit() {
         (&LIMIT_EXCEEDED, "LimitExceeded")
     } else {

@@ -167,12 +167,20 @@ pub struct ParseError {
 impl ParseError {
     /// An error of `kind` at absolute `offset`.
     pub const fn new(kind: ErrorKind, offset: u64) -> Self {
-        ParseError { kind, offset, limit: 0 }
+        ParseError {
+            kind,
+            offset,
+            limit: 0,
+        }
     }
 
     /// A limit error, remembering the limit that was exceeded.
     pub const fn limit(kind: ErrorKind, offset: u64, limit: u64) -> Self {
-        ParseError { kind, offset, limit }
+        ParseError {
+            kind,
+            offset,
+            limit,
+        }
     }
 
     /// The stable snake_case code.
