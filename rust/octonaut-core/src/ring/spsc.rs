@@ -108,6 +108,12 @@ impl RingObserver {
         self.shared.memory.is_mirrored()
     }
 
+    /// False in a child forked after the ring was made (see
+    /// [`RingMemory::in_creating_process`]): its bytes must not be touched.
+    pub fn in_creating_process(&self) -> bool {
+        self.shared.memory.in_creating_process()
+    }
+
     /// Bytes readable right now (a snapshot; exact when no thread is mid-call).
     pub fn len(&self) -> usize {
         let tail = self.shared.tail.load(Ordering::Acquire);
