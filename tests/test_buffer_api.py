@@ -356,7 +356,7 @@ def test_getitem_matches_bytes(mirrored):
     for s in (slice(None), slice(2, 8), slice(-5, None), slice(None, None, 3),
               slice(15, 3, -2), slice(50, 60), slice(0, 0)):
         assert buf[s] == data[s], s
-    for bad in (20, -21):
+    for bad in (20, -21, 10**30):
         with pytest.raises(IndexError):
             buf[bad]
     with pytest.raises(TypeError):

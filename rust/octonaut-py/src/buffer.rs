@@ -37,7 +37,7 @@ use pyo3::exceptions::{
 };
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyMemoryView, PySlice};
+use pyo3::types::{PyBytes, PyInt, PyMemoryView, PySlice};
 
 use crate::errors;
 
@@ -630,9 +630,19 @@ impl Buffer {
             };
             return Ok(bytes.into_any().unbind());
         }
-        let index: isize = key
-            .extract()
-            .map_err(|_| PyTypeError::new_err("Buffer indices must be integers or slices"))?;
+        let index: isize = match key.extract() {
+            Ok(index) => index,
+            Err(_) if key.cast::<PyInt>().is_ok() => {
+                return Err(PyIndexError::new_err(
+                    "cannot fit 'int' into an index-sized integer",
+                ))
+            }
+            Err(_) => {
+                return Err(PyTypeError::new_err(
+                    "Buffer indices must be integers or slices",
+                ))
+            }
+        };
         let len = readable.len() as isize;
         let resolved = if index < 0 { index + len } else { index };
         if !(0..len).contains(&resolved) {
