@@ -448,8 +448,9 @@ impl Buffer {
     fn writable<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyMemoryView>> {
         let this = slf.get();
         let mut producer = this.writer()?;
-        let grant = producer.write_grant();
-        let (ptr, len) = (grant.as_ptr(), grant.len());
+        // Raw: earlier writable() views may still be written through (e.g. by
+        // recv_into in another thread), so no `&mut [u8]` may cover them.
+        let (ptr, len) = producer.write_grant_raw();
         let view = Self::view(slf, ptr, len, true);
         drop(producer);
         view

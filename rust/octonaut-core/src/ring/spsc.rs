@@ -201,6 +201,20 @@ impl Producer {
         Some(self.grant(free))
     }
 
+    /// All free space as a raw pointer and length, without forming a Rust
+    /// reference: for exporting a view that outlives this borrow (the Python
+    /// binding), whose memory other threads may be writing through earlier
+    /// views. The bytes stay the producer's until it commits them.
+    pub fn write_grant_raw(&mut self) -> (*mut u8, usize) {
+        let free = self.free();
+        self.shared.track(self.head, free, true);
+        let offset = self.shared.offset(self.head);
+        // SAFETY: `offset < capacity`, so the pointer stays inside the 2N
+        // mapping; no reference is formed.
+        let ptr = unsafe { self.shared.memory.as_ptr().add(offset) };
+        (ptr, free)
+    }
+
     #[inline]
     fn grant(&mut self, len: usize) -> &mut [u8] {
         self.shared.track(self.head, len, true);
