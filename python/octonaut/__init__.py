@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from . import _octonaut
 from ._errors import BufferFull, LimitExceeded, OctonautError, ParseError
+from ._octonaut import LengthPrefixed, Lines
 
 __version__: str = _octonaut.__version__
 
 __all__ = [
     "BufferFull",
+    "LengthPrefixed",
     "LimitExceeded",
+    "Lines",
     "OctonautError",
     "ParseError",
     "__version__",

@@ -77,7 +77,9 @@ fn allocations_while_feeding<P: Parser<Tally>>(
     ALLOCATIONS.store(0, Ordering::SeqCst);
     COUNTING.store(true, Ordering::SeqCst);
     for &(start, end) in &cuts {
-        parser.parse(&stream[start..end], sink).expect("valid stream");
+        parser
+            .parse(&stream[start..end], sink)
+            .expect("valid stream");
     }
     parser.parse_eof(sink).expect("complete stream");
     COUNTING.store(false, Ordering::SeqCst);
@@ -99,7 +101,11 @@ fn steady_state_framing_allocates_nothing() {
     // Lines, "\r\n", with over-long records to exercise recovery.
     let mut stream = Vec::new();
     for i in 0..10_000 {
-        let len = if i % 50 == 0 { 300 } else { rng.random_range(0..100) };
+        let len = if i % 50 == 0 {
+            300
+        } else {
+            rng.random_range(0..100)
+        };
         stream.extend((0..len).map(|_| b'a' + rng.random_range(0..26)));
         stream.extend_from_slice(b"\r\n");
     }
@@ -114,7 +120,10 @@ fn steady_state_framing_allocates_nothing() {
     // Warm up once, then measure a second pass.
     allocations_while_feeding(&mut lines, &stream, 64, &mut sink);
     let mut sink = Tally::default();
-    assert_eq!(allocations_while_feeding(&mut lines, &stream, 64, &mut sink), 0);
+    assert_eq!(
+        allocations_while_feeding(&mut lines, &stream, 64, &mut sink),
+        0
+    );
     assert_eq!(sink.frames, 10_000 - 200);
     assert_eq!(lines.skipped(), 400);
 
@@ -135,6 +144,9 @@ fn steady_state_framing_allocates_nothing() {
     let mut sink = Tally::default();
     allocations_while_feeding(&mut framed, &stream, 64, &mut sink);
     let mut sink = Tally::default();
-    assert_eq!(allocations_while_feeding(&mut framed, &stream, 64, &mut sink), 0);
+    assert_eq!(
+        allocations_while_feeding(&mut framed, &stream, 64, &mut sink),
+        0
+    );
     assert_eq!(sink.frames, 10_000);
 }

@@ -119,10 +119,9 @@ impl LengthPrefixed {
             match raw.checked_sub(width as u64) {
                 Some(payload) => payload,
                 None => {
-                    return Err(self.fail(ParseError::new(
-                        ErrorKind::InvalidLength,
-                        self.frame_start,
-                    )))
+                    return Err(
+                        self.fail(ParseError::new(ErrorKind::InvalidLength, self.frame_start))
+                    )
                 }
             }
         } else {

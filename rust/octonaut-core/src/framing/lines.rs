@@ -143,9 +143,7 @@ impl Lines {
                 return Some(rest.len());
             }
         }
-        self.finder
-            .find(input)
-            .map(|start| start + delimiter.len())
+        self.finder.find(input).map(|start| start + delimiter.len())
     }
 
     /// Keeps only the last `delimiter.len() - 1` bytes of `pending ++ input`

@@ -90,7 +90,11 @@ fn lines_long_delimiter_straddling_three_feeds() {
 
 #[test]
 fn lines_exactly_max_length_is_accepted_split_or_not() {
-    for chunks in [&[&b"abcd\r\n"[..]][..], &[b"abcd\r", b"\n"], &[b"ab", b"cd", b"\r\n"]] {
+    for chunks in [
+        &[&b"abcd\r\n"[..]][..],
+        &[b"abcd\r", b"\n"],
+        &[b"ab", b"cd", b"\r\n"],
+    ] {
         let mut p = lines(b"\r\n", 4, false, Recovery::Raise);
         let (sink, err) = run(&mut p, chunks);
         assert_eq!(err, None, "{chunks:?}");
@@ -105,7 +109,10 @@ fn lines_too_long_raises_at_first_byte_over_the_limit_and_is_sticky() {
     let (sink, err) = run(&mut p, &[b"ok\nabcd\nzz\n"]);
     assert_eq!(sink.frames, frames(&[b"ok"]));
     let err = err.unwrap();
-    assert_eq!((err.kind, err.offset, err.limit), (ErrorKind::LineTooLong, 6, 3));
+    assert_eq!(
+        (err.kind, err.offset, err.limit),
+        (ErrorKind::LineTooLong, 6, 3)
+    );
     // Sticky, also for parse_eof.
     assert_eq!(p.parse(b"x\n", &mut Collect::default()), Err(err));
     assert_eq!(p.parse_eof(&mut Collect::default()), Err(err));
@@ -127,7 +134,10 @@ fn lines_too_long_at_eof() {
     let mut p = lines(b"\r\n", 3, false, Recovery::Raise);
     let (sink, err) = run(&mut p, &[b"abcd"]);
     assert!(sink.frames.is_empty());
-    assert_eq!(err.map(|e| (e.kind, e.offset)), Some((ErrorKind::LineTooLong, 3)));
+    assert_eq!(
+        err.map(|e| (e.kind, e.offset)),
+        Some((ErrorKind::LineTooLong, 3))
+    );
     // Skip mode drops it silently but counts it.
     let mut p = lines(b"\r\n", 3, false, Recovery::Skip);
     let (sink, err) = run(&mut p, &[b"abcd"]);
@@ -194,7 +204,12 @@ fn lines_rejects_empty_delimiter() {
     assert_eq!(Lines::new(config).err(), Some(ConfigError::OutOfMemory));
 }
 
-fn lp(width: usize, byte_order: ByteOrder, max_frame: u64, includes_header: bool) -> LengthPrefixed {
+fn lp(
+    width: usize,
+    byte_order: ByteOrder,
+    max_frame: u64,
+    includes_header: bool,
+) -> LengthPrefixed {
     LengthPrefixed::new(LengthPrefixedConfig {
         width,
         byte_order,
@@ -246,7 +261,10 @@ fn length_prefixed_frame_too_large_points_at_the_header() {
     let (sink, err) = run(&mut p, &[&stream]);
     assert_eq!(sink.frames, frames(&[b"ok"]));
     let err = err.unwrap();
-    assert_eq!((err.kind, err.offset, err.limit), (ErrorKind::FrameTooLarge, 4, 6));
+    assert_eq!(
+        (err.kind, err.offset, err.limit),
+        (ErrorKind::FrameTooLarge, 4, 6)
+    );
     assert_eq!(p.parse(b"", &mut Collect::default()), Err(err));
     // max_frame itself is accepted.
     let mut p = lp(2, ByteOrder::Big, 7, false);
@@ -272,10 +290,16 @@ fn length_prefixed_invalid_length_when_header_counted() {
 fn length_prefixed_incomplete_at_eof_in_header_and_payload() {
     let mut p = lp(4, ByteOrder::Big, 100, false);
     let (_, err) = run(&mut p, &[&[0, 0]]);
-    assert_eq!(err.map(|e| (e.kind, e.offset)), Some((ErrorKind::Incomplete, 2)));
+    assert_eq!(
+        err.map(|e| (e.kind, e.offset)),
+        Some((ErrorKind::Incomplete, 2))
+    );
     let mut p = lp(4, ByteOrder::Big, 100, false);
     let (_, err) = run(&mut p, &[&[0, 0, 0, 5, b'a']]);
-    assert_eq!(err.map(|e| (e.kind, e.offset)), Some((ErrorKind::Incomplete, 5)));
+    assert_eq!(
+        err.map(|e| (e.kind, e.offset)),
+        Some((ErrorKind::Incomplete, 5))
+    );
     // Sticky after EOF, until reset.
     assert!(p.parse(b"x", &mut Collect::default()).is_err());
     Parser::<Collect>::reset(&mut p);
@@ -307,12 +331,18 @@ fn length_prefixed_rejects_bad_config() {
         width: 3,
         ..LengthPrefixedConfig::default()
     };
-    assert_eq!(LengthPrefixed::new(config).err(), Some(ConfigError::InvalidWidth));
+    assert_eq!(
+        LengthPrefixed::new(config).err(),
+        Some(ConfigError::InvalidWidth)
+    );
     let config = LengthPrefixedConfig {
         max_frame: u64::MAX,
         ..LengthPrefixedConfig::default()
     };
-    assert_eq!(LengthPrefixed::new(config).err(), Some(ConfigError::OutOfMemory));
+    assert_eq!(
+        LengthPrefixed::new(config).err(),
+        Some(ConfigError::OutOfMemory)
+    );
 }
 
 /// Cuts `stream` at random points.
