@@ -184,7 +184,9 @@ fn config_error(error: ConfigError) -> PyErr {
 /// end with a delimiter (as file iteration and `bytes.splitlines` do).
 #[pyclass(module = "octonaut", name = "Lines")]
 pub struct Lines {
-    parser: CoreLines,
+    /// Boxed: the finder holds SIMD vectors aligned to 32 bytes, and Python
+    /// allocates objects only 16-byte aligned (an unboxed field segfaults).
+    parser: Box<CoreLines>,
     spans: Spans,
 }
 
@@ -215,7 +217,7 @@ impl Lines {
         })
         .map_err(config_error)?;
         Ok(Lines {
-            parser,
+            parser: Box::new(parser),
             spans: Spans::default(),
         })
     }
@@ -228,7 +230,7 @@ impl Lines {
     ) -> PyResult<Bound<'py, PyList>> {
         feed_frames(
             py,
-            &mut self.parser,
+            &mut *self.parser,
             &mut self.spans,
             data,
             Some("max_length"),
@@ -239,13 +241,13 @@ impl Lines {
     /// delimiter are pending, else `[]`.
     fn feed_eof<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         self.spans.begin(&[]);
-        let outcome = self.parser.parse_eof(&mut self.spans);
+        let outcome = Parser::<Spans>::parse_eof(&mut *self.parser, &mut self.spans);
         finish(py, &self.spans, &[], outcome, Some("max_length"))
     }
 
     /// Forgets all state (pending bytes, error, offsets, `skipped`).
     fn reset(&mut self) {
-        Parser::<Spans>::reset(&mut self.parser);
+        Parser::<Spans>::reset(&mut *self.parser);
     }
 
     /// Records dropped by `on_error="skip"` since construction or `reset()`.
@@ -257,7 +259,7 @@ impl Lines {
     /// The absolute stream offset of the next byte expected.
     #[getter]
     fn offset(&self) -> u64 {
-        Parser::<Spans>::offset(&self.parser)
+        Parser::<Spans>::offset(&*self.parser)
     }
 }
 
@@ -272,7 +274,8 @@ impl Lines {
 /// the stream ended inside a frame.
 #[pyclass(module = "octonaut", name = "LengthPrefixed")]
 pub struct LengthPrefixed {
-    parser: CoreLengthPrefixed,
+    /// Boxed like `Lines::parser`, so its alignment never depends on Python's.
+    parser: Box<CoreLengthPrefixed>,
     spans: Spans,
 }
 
@@ -298,7 +301,7 @@ impl LengthPrefixed {
         })
         .map_err(config_error)?;
         Ok(LengthPrefixed {
-            parser,
+            parser: Box::new(parser),
             spans: Spans::default(),
         })
     }
@@ -309,26 +312,26 @@ impl LengthPrefixed {
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        feed_frames(py, &mut self.parser, &mut self.spans, data, None)
+        feed_frames(py, &mut *self.parser, &mut self.spans, data, None)
     }
 
     /// Ends the stream: `[]`, or `ParseError(code="incomplete")` if a frame
     /// was cut short.
     fn feed_eof<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         self.spans.begin(&[]);
-        let outcome = self.parser.parse_eof(&mut self.spans);
+        let outcome = Parser::<Spans>::parse_eof(&mut *self.parser, &mut self.spans);
         finish(py, &self.spans, &[], outcome, None)
     }
 
     /// Forgets all state (partial frame, error, offsets).
     fn reset(&mut self) {
-        Parser::<Spans>::reset(&mut self.parser);
+        Parser::<Spans>::reset(&mut *self.parser);
     }
 
     /// The absolute stream offset of the next byte expected.
     #[getter]
     fn offset(&self) -> u64 {
-        Parser::<Spans>::offset(&self.parser)
+        Parser::<Spans>::offset(&*self.parser)
     }
 }
 
