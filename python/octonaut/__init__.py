@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from . import _octonaut
 from ._errors import BufferFull, LimitExceeded, OctonautError, ParseError
-from ._octonaut import LengthPrefixed, Lines
+from ._octonaut import Buffer, LengthPrefixed, Lines
 
 __version__: str = _octonaut.__version__
 
 __all__ = [
+    "Buffer",
     "BufferFull",
     "LengthPrefixed",
     "LimitExceeded",

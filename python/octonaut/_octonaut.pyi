@@ -2,11 +2,135 @@
 
 from typing import Literal
 
-from typing_extensions import Buffer as ReadableBuffer
-
 __version__: str
 
 # --- Buffer (issue 2) ---
+
+from collections.abc import Buffer as _BytesLike
+from typing import final, overload
+
+@final
+class Buffer:
+    """A bounded byte buffer: a lock-free single-producer/single-consumer ring.
+
+    The readable bytes always form one contiguous region (the memory is one
+    memfd mapped twice, or a heap fallback that mirrors every commit), so
+    ``peek()``, ``memoryview(buf)``, ``find`` and slicing never copy around a
+    wrap point.
+
+    Threads: one writer thread (``write``, ``writable``, ``commit``) and one
+    reader thread (every consuming or inspecting method: ``read``,
+    ``readinto``, ``readline``, ``skip``, ``clear``, ``peek``, ``find``,
+    ``buf[i]``, ``memoryview(buf)``) may use one Buffer concurrently with no
+    lock. A second thread entering the same side at the same time raises
+    ``RuntimeError``. ``len(buf)``, ``free``, ``tell()``, ``capacity`` and
+    ``mirrored`` may be called from any thread.
+
+    Views: a view keeps the Buffer alive. Consuming bytes while a read view
+    (``peek()``/``memoryview(buf)``) is alive, or writing/committing while a
+    ``writable()`` view is alive, raises ``BufferError`` (like bytearray);
+    release views with ``view.release()`` or ``with`` blocks.
+    """
+
+    def __init__(self, capacity: int, *, mirrored: bool | None = None) -> None:
+        """Create a buffer holding at least ``capacity`` bytes (``capacity > 0``).
+
+        ``mirrored=None`` double-maps when possible and otherwise falls back to
+        the heap; ``True`` requires the double mapping (``OSError`` if
+        unavailable); ``False`` forces the heap fallback.
+        """
+
+    @property
+    def capacity(self) -> int:
+        """Usable bytes: at least the requested size, page-rounded when mirrored."""
+
+    @property
+    def mirrored(self) -> bool:
+        """True when the memory is one memfd mapped twice."""
+
+    @property
+    def free(self) -> int:
+        """Bytes writable right now (``capacity - len(buf)``)."""
+
+    def __len__(self) -> int:
+        """Bytes readable right now."""
+
+    def tell(self) -> int:
+        """Absolute stream offset of the next unread byte (total consumed so far)."""
+
+    def write(self, data: _BytesLike, timeout: float | None = 0) -> None:
+        """Append all of ``data`` or nothing.
+
+        If ``len(data) > free``: with ``timeout=0`` raise ``BufferFull`` at
+        once; with a positive timeout wait (GIL released) up to that many
+        seconds for room, then raise ``BufferFull``; with ``timeout=None`` wait
+        forever. ``len(data) > capacity`` raises ``BufferFull`` at once. The
+        message names the sizes; a failed write changes nothing. Raises
+        ``BufferError`` while a ``writable()`` view is alive.
+        """
+
+    def writable(self) -> memoryview:
+        """A writable, contiguous memoryview over all free space.
+
+        Write into it (e.g. ``n = sock.recv_into(buf.writable())``), release
+        it, then publish with ``commit(n)``.
+        """
+
+    def commit(self, n: int) -> None:
+        """Publish ``n`` bytes written through ``writable()``.
+
+        ``ValueError`` if ``n < 0`` or ``n > free``; ``BufferError`` while a
+        ``writable()`` view is still alive.
+        """
+
+    def peek(self, n: int = -1) -> memoryview:
+        """A read-only, contiguous memoryview of the first ``n`` readable bytes
+        (all of them if ``n < 0``, at most ``len(buf)``). Consumes nothing."""
+
+    def __buffer__(self, flags: int, /) -> memoryview:
+        """``memoryview(buf)``: read-only view of all readable bytes (like ``peek()``)."""
+
+    def __release_buffer__(self, view: memoryview, /) -> None: ...
+    def read(self, n: int = -1, timeout: float | None = 0) -> bytes:
+        """Consume and return up to ``n`` bytes (all readable bytes if ``n < 0``).
+
+        Pipe-like: never waits for all ``n`` bytes. If the buffer is empty and
+        ``n != 0``, waits (GIL released) until at least one byte arrives or the
+        timeout runs out (``timeout=0``: no wait, ``None``: forever); returns
+        ``b""`` when nothing arrived in time.
+        """
+
+    def readinto(self, b: _BytesLike, /) -> int:
+        """Move up to ``len(b)`` readable bytes into the writable buffer ``b``;
+        return how many. Never waits (returns 0 when empty)."""
+
+    def readline(self, limit: int = -1) -> bytes:
+        """Consume and return one complete line including ``b"\\n"``, or ``b""``
+        if no complete line is buffered yet (nothing is consumed then).
+
+        With ``limit >= 0`` only the first ``limit`` bytes are searched; if they
+        hold no newline but ``limit`` bytes are readable, those ``limit`` bytes
+        are returned (like ``io.BufferedReader.readline(limit)``).
+        """
+
+    def skip(self, n: int) -> None:
+        """Discard the next ``n`` bytes; ``ValueError`` if ``n < 0`` or ``n > len(buf)``."""
+
+    def clear(self) -> None:
+        """Discard every readable byte (``tell()`` advances by ``len(buf)``)."""
+
+    def find(self, sub: _BytesLike | int, start: int = 0, end: int | None = None) -> int:
+        """Lowest index (relative to the next unread byte) where ``sub`` occurs in
+        the readable bytes within ``[start, end)``, or -1. Same rules as
+        ``bytes.find`` (negative indices, int ``sub``); memchr/memmem speed."""
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> bytes: ...
+    def __getitem__(self, index: int | slice) -> int | bytes:
+        """``buf[i]`` / ``buf[i:j:k]`` over the readable bytes, like ``bytes``."""
+
 
 # --- framing: Lines, LengthPrefixed (issue 3) ---
 
@@ -26,7 +150,7 @@ class Lines:
         keep_delimiter: bool = False,
         on_error: Literal["raise", "skip"] = "raise",
     ) -> None: ...
-    def feed(self, data: ReadableBuffer) -> list[bytes]: ...
+    def feed(self, data: _BytesLike) -> list[bytes]: ...
     def feed_eof(self) -> list[bytes]: ...
     def reset(self) -> None: ...
     @property
@@ -48,7 +172,7 @@ class LengthPrefixed:
         max_frame: int = 1 << 20,
         includes_header: bool = False,
     ) -> None: ...
-    def feed(self, data: ReadableBuffer) -> list[bytes]: ...
+    def feed(self, data: _BytesLike) -> list[bytes]: ...
     def feed_eof(self) -> list[bytes]: ...
     def reset(self) -> None: ...
     @property

@@ -1,7 +1,748 @@
-//! Python bindings for `buffer` (being written).
+//! `octonaut.Buffer`: the Python face of the SPSC byte ring
+//! (`octonaut_core::ring`).
+//!
+//! Strategy: the class is `frozen`, so Python never takes a `RefCell`-style
+//! borrow and a writer thread and a reader thread can use one Buffer at once
+//! with no "already borrowed" errors. The ring's [`Producer`] and [`Consumer`]
+//! each sit in a [`Side`]: an `UnsafeCell` guarded by an atomic busy flag, so a
+//! second concurrent writer (or reader) gets a `RuntimeError` instead of
+//! undefined behaviour. Read-only methods that every thread may call (`len`,
+//! `free`, `tell`) go through a [`RingObserver`] and take no flag.
+//!
+//! Views: `writable()`, `peek()` and `memoryview(buf)` export raw pointers into
+//! the ring. Each export is counted (`read_exports`, `write_exports`) from
+//! `__getbuffer__` to `__releasebuffer__`; consuming under a live read view, or
+//! writing/committing under a live writable view, raises `BufferError` (as
+//! bytearray does when resized under an export). The exporter of `writable()`
+//! and `peek()` views is a small [`BufferView`] object holding a strong
+//! reference to the Buffer, so a view keeps the memory mapped even after the
+//! last user reference to the Buffer is gone.
+//!
+//! Blocking: waits release the GIL (`py.detach`) in slices of at most 50 ms
+//! and call `py.check_signals()` between slices, so Ctrl-C works; the wakeup
+//! itself is the ring's futex `WaitPoint`, never sleep-polling. Copies of
+//! 64 KiB or more also run with the GIL released.
 
+use std::cell::UnsafeCell;
+use std::ffi::c_int;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use octonaut_core::ring::{ring, Consumer, Mirroring, Producer, RingError, RingObserver};
+use pyo3::buffer::PyUntypedBuffer;
+use pyo3::exceptions::{
+    PyBufferError, PyIndexError, PyMemoryError, PyOSError, PyRuntimeError, PyTypeError,
+    PyValueError,
+};
+use pyo3::ffi;
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyMemoryView, PySlice};
 
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+use crate::errors;
+
+/// Longest a blocking call sleeps before checking for signals.
+const WAIT_SLICE: Duration = Duration::from_millis(50);
+/// Copies at least this long run with the GIL released.
+const DETACH_COPY: usize = 64 * 1024;
+/// Searches over at least this many bytes run with the GIL released.
+const DETACH_SEARCH: usize = 256 * 1024;
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Buffer>()?;
+    m.add_class::<BufferView>()?;
     Ok(())
+}
+
+/// One end of the ring plus the flag that makes it single-threaded.
+struct Side<T> {
+    cell: UnsafeCell<T>,
+    busy: AtomicBool,
+    role: &'static str,
+}
+
+// SAFETY: the `T` inside is only reached through `Side::enter`, whose atomic
+// busy flag admits one thread at a time, so sharing `&Side` never shares `&T`
+// between threads concurrently; `T: Send` lets that one thread be any thread.
+unsafe impl<T: Send> Sync for Side<T> {}
+
+impl<T> Side<T> {
+    fn new(value: T, role: &'static str) -> Self {
+        Side {
+            cell: UnsafeCell::new(value),
+            busy: AtomicBool::new(false),
+            role,
+        }
+    }
+
+    fn enter(&self) -> PyResult<SideGuard<'_, T>> {
+        if self
+            .busy
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            return Err(PyRuntimeError::new_err(format!(
+                "Buffer is already being used by another {} thread; \
+                 use one writer thread and one reader thread",
+                self.role
+            )));
+        }
+        Ok(SideGuard { side: self })
+    }
+}
+
+struct SideGuard<'a, T> {
+    side: &'a Side<T>,
+}
+
+impl<T> Deref for SideGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: this guard holds the busy flag, so no other reference to the
+        // cell's contents exists (see `Side::enter`).
+        unsafe { &*self.side.cell.get() }
+    }
+}
+
+impl<T> DerefMut for SideGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`; `&mut self` makes this the only borrow.
+        unsafe { &mut *self.side.cell.get() }
+    }
+}
+
+impl<T> Drop for SideGuard<'_, T> {
+    fn drop(&mut self) {
+        self.side.busy.store(false, Ordering::Release);
+    }
+}
+
+/// When a blocking call gives up.
+#[derive(Clone, Copy)]
+enum Deadline {
+    Now,
+    Never,
+    At(Instant),
+}
+
+impl Deadline {
+    fn from_timeout(timeout: Option<f64>) -> PyResult<Self> {
+        match timeout {
+            None => Ok(Deadline::Never),
+            Some(t) if t.is_nan() || t < 0.0 => Err(PyValueError::new_err(
+                "timeout must be None or a non-negative number",
+            )),
+            Some(t) if t == 0.0 => Ok(Deadline::Now),
+            Some(t) => Ok(Duration::try_from_secs_f64(t)
+                .ok()
+                .and_then(|d| Instant::now().checked_add(d))
+                .map_or(Deadline::Never, Deadline::At)),
+        }
+    }
+
+    /// How long the next wait may sleep, or `None` once time is up.
+    fn next_slice(self) -> Option<Duration> {
+        match self {
+            Deadline::Now => None,
+            Deadline::Never => Some(WAIT_SLICE),
+            Deadline::At(at) => {
+                let left = at.saturating_duration_since(Instant::now());
+                (!left.is_zero()).then(|| left.min(WAIT_SLICE))
+            }
+        }
+    }
+}
+
+/// Bytes to copy from Python: kept alive by the owner the caller holds (a
+/// `bytes` object or an exported `PyUntypedBuffer`).
+#[derive(Clone, Copy)]
+struct Source {
+    ptr: *const u8,
+    len: usize,
+}
+
+// SAFETY: a `Source` is only a pointer/length pair whose memory is pinned by
+// an object the creating frame keeps alive for as long as the `Source` is used.
+unsafe impl Send for Source {}
+
+impl Source {
+    /// # Safety
+    /// `to` must be valid for `self.len` bytes of writes, not overlapping the
+    /// source, and the source must still be pinned by its owner.
+    unsafe fn copy_to(self, to: *mut u8) {
+        // SAFETY: forwarded to the caller (see above).
+        unsafe { std::ptr::copy_nonoverlapping(self.ptr, to, self.len) }
+    }
+}
+
+/// The bytes of `data`. A `bytes` object is pinned by the caller's reference
+/// to `data`; any other bytes-like object is pinned by the returned export,
+/// which the caller must keep alive while it uses the `Source`.
+fn source_of(data: &Bound<'_, PyAny>) -> PyResult<(Option<PyUntypedBuffer>, Source)> {
+    if let Ok(bytes) = data.cast::<PyBytes>() {
+        let slice = bytes.as_bytes();
+        let source = Source {
+            ptr: slice.as_ptr(),
+            len: slice.len(),
+        };
+        return Ok((None, source));
+    }
+    let buffer = PyUntypedBuffer::get(data).map_err(|_| {
+        PyTypeError::new_err(format!(
+            "a bytes-like object is required, not '{}'",
+            data.get_type()
+                .name()
+                .map_or_else(|_| "?".to_string(), |n| n.to_string())
+        ))
+    })?;
+    if !buffer.is_c_contiguous() {
+        return Err(PyBufferError::new_err("data must be C-contiguous"));
+    }
+    let source = Source {
+        ptr: buffer.buf_ptr() as *const u8,
+        len: buffer.len_bytes(),
+    };
+    Ok((Some(buffer), source))
+}
+
+/// Copies `len` bytes, with the GIL released when the copy is long.
+fn copy_bytes(py: Python<'_>, from: Source, to: *mut u8) {
+    let to = to as usize;
+    let copy = move || {
+        // SAFETY: `from` is pinned by its owner (see `Source`) and `to` points
+        // at `from.len` bytes the caller owns exclusively (a ring grant or an
+        // exported writable buffer); the two never overlap (ring memory is
+        // never exported as a source while granted to us).
+        unsafe { from.copy_to(to as *mut u8) }
+    };
+    if from.len >= DETACH_COPY {
+        py.detach(copy);
+    } else {
+        copy();
+    }
+}
+
+/// A bounded byte buffer: a lock-free single-producer/single-consumer ring.
+#[pyclass(frozen, module = "octonaut._octonaut")]
+pub struct Buffer {
+    producer: Side<Producer>,
+    consumer: Side<Consumer>,
+    observer: RingObserver,
+    /// Live `peek()` / `memoryview(buf)` exports: consuming is refused.
+    read_exports: AtomicUsize,
+    /// Live `writable()` exports: writing and committing are refused.
+    write_exports: AtomicUsize,
+}
+
+impl Buffer {
+    fn producing(&self) -> PyResult<SideGuard<'_, Producer>> {
+        let producer = self.producer.enter()?;
+        if self.write_exports.load(Ordering::Acquire) != 0 {
+            return Err(PyBufferError::new_err(
+                "a writable() view is still exported; release it before writing or committing",
+            ));
+        }
+        Ok(producer)
+    }
+
+    fn consuming(&self) -> PyResult<SideGuard<'_, Consumer>> {
+        let consumer = self.consumer.enter()?;
+        if self.read_exports.load(Ordering::Acquire) != 0 {
+            return Err(PyBufferError::new_err(
+                "a read view (peek() or memoryview) is still exported; \
+                 release it before consuming bytes",
+            ));
+        }
+        Ok(consumer)
+    }
+
+    /// Waits (GIL released, in slices) until at least one byte is readable or
+    /// the deadline passes; returns the readable length.
+    fn wait_readable(
+        py: Python<'_>,
+        consumer: &mut Consumer,
+        deadline: Deadline,
+    ) -> PyResult<usize> {
+        let mut len = consumer.len();
+        while len == 0 {
+            let Some(slice) = deadline.next_slice() else {
+                break;
+            };
+            py.detach(|| consumer.wait_for_len(1, slice));
+            py.check_signals()?;
+            len = consumer.len();
+        }
+        Ok(len)
+    }
+
+    fn view<'py>(
+        slf: &Bound<'py, Self>,
+        ptr: *const u8,
+        len: usize,
+        writable: bool,
+    ) -> PyResult<Bound<'py, PyMemoryView>> {
+        let exporter = Bound::new(
+            slf.py(),
+            BufferView {
+                owner: slf.clone().unbind(),
+                address: ptr as usize,
+                len,
+                writable,
+                exported: AtomicBool::new(false),
+            },
+        )?;
+        PyMemoryView::from(exporter.as_any())
+    }
+}
+
+fn ring_error(err: RingError) -> PyErr {
+    match err {
+        RingError::ZeroCapacity | RingError::CapacityTooLarge(_) => {
+            PyValueError::new_err(err.to_string())
+        }
+        RingError::MirrorUnavailable(_) => PyOSError::new_err(err.to_string()),
+        RingError::OutOfMemory(_) => PyMemoryError::new_err(err.to_string()),
+    }
+}
+
+/// Resolves `start`/`end` like `bytes.find`; `None` when no match is possible.
+fn search_window(
+    len: usize,
+    start: isize,
+    end: Option<isize>,
+    needle: usize,
+) -> Option<(usize, usize)> {
+    let len = len as isize;
+    let clamp = |i: isize| if i < 0 { (i + len).max(0) } else { i };
+    let start = clamp(start);
+    let end = clamp(end.unwrap_or(len)).min(len);
+    (end - start >= needle as isize).then_some((start as usize, end as usize))
+}
+
+#[pymethods]
+impl Buffer {
+    #[new]
+    #[pyo3(signature = (capacity, *, mirrored = None))]
+    fn new(capacity: i64, mirrored: Option<bool>) -> PyResult<Self> {
+        let capacity = usize::try_from(capacity)
+            .ok()
+            .filter(|&c| c > 0)
+            .ok_or_else(|| PyValueError::new_err("capacity must be a positive integer"))?;
+        let mode = match mirrored {
+            None => Mirroring::Auto,
+            Some(true) => Mirroring::Required,
+            Some(false) => Mirroring::Disabled,
+        };
+        let (producer, consumer) = ring(capacity, mode).map_err(ring_error)?;
+        let observer = producer.observer();
+        Ok(Buffer {
+            producer: Side::new(producer, "writer"),
+            consumer: Side::new(consumer, "reader"),
+            observer,
+            read_exports: AtomicUsize::new(0),
+            write_exports: AtomicUsize::new(0),
+        })
+    }
+
+    /// Usable bytes (page-rounded when mirrored).
+    #[getter]
+    fn capacity(&self) -> usize {
+        self.observer.capacity()
+    }
+
+    /// True when the memory is one memfd mapped twice.
+    #[getter]
+    fn mirrored(&self) -> bool {
+        self.observer.is_mirrored()
+    }
+
+    /// Bytes writable right now.
+    #[getter]
+    fn free(&self) -> usize {
+        self.observer.free()
+    }
+
+    fn __len__(&self) -> usize {
+        self.observer.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<octonaut.Buffer capacity={} mirrored={} len={}>",
+            self.observer.capacity(),
+            if self.observer.is_mirrored() {
+                "True"
+            } else {
+                "False"
+            },
+            self.observer.len()
+        )
+    }
+
+    /// Absolute stream offset of the next unread byte (bytes consumed so far).
+    fn tell(&self) -> u64 {
+        self.observer.consumed()
+    }
+
+    /// Appends all of `data` or nothing (raises `BufferFull`).
+    #[pyo3(signature = (data, timeout = Some(0.0)), text_signature = "($self, data, timeout=0)")]
+    fn write(&self, py: Python<'_>, data: &Bound<'_, PyAny>, timeout: Option<f64>) -> PyResult<()> {
+        let (_owner, source) = source_of(data)?;
+        let deadline = Deadline::from_timeout(timeout)?;
+        let need = source.len;
+        let capacity = self.observer.capacity();
+        if need > capacity {
+            return Err(errors::buffer_full(
+                py,
+                format!("cannot write {need} bytes: larger than the capacity of {capacity} bytes"),
+            ));
+        }
+        let mut producer = self.producing()?;
+        loop {
+            let free = producer.free();
+            if free >= need {
+                break;
+            }
+            let Some(slice) = deadline.next_slice() else {
+                return Err(errors::buffer_full(
+                    py,
+                    format!("cannot write {need} bytes: only {free} of {capacity} bytes are free"),
+                ));
+            };
+            let producer = &mut *producer;
+            py.detach(|| producer.wait_for_free(need, slice));
+            py.check_signals()?;
+        }
+        if need > 0 {
+            let grant = producer.write_grant();
+            copy_bytes(py, source, grant.as_mut_ptr());
+            producer.commit_and_notify(need);
+        }
+        Ok(())
+    }
+
+    /// A writable memoryview over all free space (contiguous); then `commit(n)`.
+    fn writable<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyMemoryView>> {
+        let this = slf.get();
+        let mut producer = this.producer.enter()?;
+        let grant = producer.write_grant();
+        let (ptr, len) = (grant.as_ptr(), grant.len());
+        let view = Self::view(slf, ptr, len, true);
+        drop(producer);
+        view
+    }
+
+    /// Publishes `n` bytes written through `writable()`.
+    fn commit(&self, n: i64) -> PyResult<()> {
+        let mut producer = self.producing()?;
+        let free = producer.free();
+        let n = usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= free)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!("commit({n}): n must be between 0 and free={free}"))
+            })?;
+        producer.commit_and_notify(n);
+        Ok(())
+    }
+
+    /// A read-only memoryview of the first `n` readable bytes (all if n < 0).
+    #[pyo3(signature = (n = -1))]
+    fn peek<'py>(slf: &Bound<'py, Self>, n: i64) -> PyResult<Bound<'py, PyMemoryView>> {
+        let this = slf.get();
+        let mut consumer = this.consumer.enter()?;
+        let (ptr, len) = consumer.read_grant_raw();
+        let len = usize::try_from(n).map_or(len, |n| n.min(len));
+        let view = Self::view(slf, ptr, len, false);
+        drop(consumer);
+        view
+    }
+
+    /// Reads and consumes up to `n` bytes (all readable if n < 0).
+    #[pyo3(signature = (n = -1, timeout = Some(0.0)), text_signature = "($self, n=-1, timeout=0)")]
+    fn read<'py>(
+        &self,
+        py: Python<'py>,
+        n: i64,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let deadline = Deadline::from_timeout(timeout)?;
+        let mut consumer = self.consuming()?;
+        let len = if n == 0 {
+            0
+        } else {
+            Self::wait_readable(py, &mut consumer, deadline)?
+        };
+        let take = usize::try_from(n).map_or(len, |n| n.min(len));
+        let grant = consumer.read_grant();
+        let source = Source {
+            ptr: grant.as_ptr(),
+            len: take,
+        };
+        let bytes = PyBytes::new_with(py, take, |out| {
+            copy_bytes(py, source, out.as_mut_ptr());
+            Ok(())
+        })?;
+        consumer.consume_and_notify(take);
+        Ok(bytes)
+    }
+
+    /// Moves up to `len(b)` bytes into the writable buffer `b`; returns the count.
+    fn readinto(&self, py: Python<'_>, b: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let target = PyUntypedBuffer::get(b)?;
+        if target.readonly() {
+            return Err(PyTypeError::new_err("readinto() argument must be writable"));
+        }
+        if !target.is_c_contiguous() {
+            return Err(PyBufferError::new_err(
+                "readinto() argument must be C-contiguous",
+            ));
+        }
+        let mut consumer = self.consuming()?;
+        let grant = consumer.read_grant();
+        let take = grant.len().min(target.len_bytes());
+        let source = Source {
+            ptr: grant.as_ptr(),
+            len: take,
+        };
+        copy_bytes(py, source, target.buf_ptr() as *mut u8);
+        consumer.consume_and_notify(take);
+        Ok(take)
+    }
+
+    /// Consumes and returns one complete line including b"\n", or b"".
+    #[pyo3(signature = (limit = -1))]
+    fn readline<'py>(&self, py: Python<'py>, limit: i64) -> PyResult<Bound<'py, PyBytes>> {
+        let mut consumer = self.consuming()?;
+        let grant = consumer.read_grant();
+        let limit = usize::try_from(limit).ok();
+        let window = &grant[..limit.map_or(grant.len(), |l| l.min(grant.len()))];
+        let take = match memchr::memchr(b'\n', window) {
+            Some(i) => i + 1,
+            None if limit == Some(window.len()) => window.len(),
+            None => 0,
+        };
+        let line = PyBytes::new(py, &window[..take]);
+        consumer.consume_and_notify(take);
+        Ok(line)
+    }
+
+    /// Discards the next `n` readable bytes (ValueError if fewer are readable).
+    fn skip(&self, n: i64) -> PyResult<()> {
+        let mut consumer = self.consuming()?;
+        let len = consumer.len();
+        let n = usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= len)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!("skip({n}): n must be between 0 and len={len}"))
+            })?;
+        consumer.consume_and_notify(n);
+        Ok(())
+    }
+
+    /// Discards every readable byte.
+    fn clear(&self) -> PyResult<()> {
+        let mut consumer = self.consuming()?;
+        let len = consumer.len();
+        consumer.consume_and_notify(len);
+        Ok(())
+    }
+
+    /// Lowest index of `sub` in the readable bytes within [start, end), or -1.
+    #[pyo3(signature = (sub, start = 0, end = None))]
+    fn find(
+        &self,
+        py: Python<'_>,
+        sub: &Bound<'_, PyAny>,
+        start: isize,
+        end: Option<isize>,
+    ) -> PyResult<isize> {
+        let single;
+        let owned;
+        let needle: &[u8] = if let Ok(bytes) = sub.cast::<PyBytes>() {
+            bytes.as_bytes()
+        } else if let Ok(byte) = sub.extract::<i64>() {
+            single = [u8::try_from(byte)
+                .map_err(|_| PyValueError::new_err("byte must be in range(0, 256)"))?];
+            &single
+        } else {
+            let (_owner, source) = source_of(sub)?;
+            let mut copy = vec![0u8; source.len];
+            copy_bytes(py, source, copy.as_mut_ptr());
+            owned = copy;
+            &owned
+        };
+        let mut consumer = self.consumer.enter()?;
+        let haystack = consumer.read_grant();
+        let Some((from, to)) = search_window(haystack.len(), start, end, needle.len()) else {
+            return Ok(-1);
+        };
+        let window = &haystack[from..to];
+        let search = || match needle {
+            [byte] => memchr::memchr(*byte, window),
+            _ => memchr::memmem::find(window, needle),
+        };
+        let found = if window.len() >= DETACH_SEARCH {
+            py.detach(search)
+        } else {
+            search()
+        };
+        Ok(found.map_or(-1, |i| (from + i) as isize))
+    }
+
+    fn __getitem__(&self, py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let mut consumer = self.consumer.enter()?;
+        let readable = consumer.read_grant();
+        if let Ok(slice) = key.cast::<PySlice>() {
+            let range = slice.indices(readable.len() as isize)?;
+            let bytes = if range.step == 1 {
+                let start = range.start as usize;
+                PyBytes::new(py, &readable[start..start + range.slicelength])
+            } else {
+                let picked: Vec<u8> = (0..range.slicelength as isize)
+                    .map(|k| readable[(range.start + k * range.step) as usize])
+                    .collect();
+                PyBytes::new(py, &picked)
+            };
+            return Ok(bytes.into_any().unbind());
+        }
+        let index: isize = key
+            .extract()
+            .map_err(|_| PyTypeError::new_err("Buffer indices must be integers or slices"))?;
+        let len = readable.len() as isize;
+        let resolved = if index < 0 { index + len } else { index };
+        if !(0..len).contains(&resolved) {
+            return Err(PyIndexError::new_err("Buffer index out of range"));
+        }
+        Ok(readable[resolved as usize]
+            .into_pyobject(py)?
+            .into_any()
+            .unbind())
+    }
+
+    /// `memoryview(buf)`: a read-only view of every readable byte.
+    unsafe fn __getbuffer__(
+        slf: Bound<'_, Self>,
+        view: *mut ffi::Py_buffer,
+        flags: c_int,
+    ) -> PyResult<()> {
+        let this = slf.get();
+        let mut consumer = this.consumer.enter()?;
+        let (ptr, len) = consumer.read_grant_raw();
+        // SAFETY: `view` is the Py_buffer CPython passed to bf_getbuffer.
+        unsafe {
+            fill_view(
+                view,
+                slf.as_any(),
+                ptr,
+                len,
+                false,
+                flags,
+                &this.read_exports,
+            )
+        }
+    }
+
+    unsafe fn __releasebuffer__(&self, _view: *mut ffi::Py_buffer) {
+        self.read_exports.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Fills `view` for `len` bytes at `ptr` exported by `exporter`, counting the
+/// export in `exports` (decremented by the matching `__releasebuffer__`).
+///
+/// # Safety
+/// `view` must be the valid `Py_buffer` CPython handed to `bf_getbuffer`, and
+/// `ptr .. ptr + len` must stay valid while `exporter` lives.
+unsafe fn fill_view(
+    view: *mut ffi::Py_buffer,
+    exporter: &Bound<'_, PyAny>,
+    ptr: *const u8,
+    len: usize,
+    writable: bool,
+    flags: c_int,
+    exports: &AtomicUsize,
+) -> PyResult<()> {
+    if flags & ffi::PyBUF_WRITABLE != 0 && !writable {
+        return Err(PyBufferError::new_err(
+            "this view is read-only (use Buffer.writable() to write)",
+        ));
+    }
+    exports.fetch_add(1, Ordering::AcqRel);
+    // SAFETY: `view` is valid (caller contract); the memory outlives the view
+    // because `exporter` (which keeps the ring alive) is stored in view.obj
+    // with a new reference by PyBuffer_FillInfo.
+    let status = unsafe {
+        ffi::PyBuffer_FillInfo(
+            view,
+            exporter.as_ptr(),
+            ptr as *mut std::ffi::c_void,
+            len as ffi::Py_ssize_t,
+            c_int::from(!writable),
+            flags,
+        )
+    };
+    if status != 0 {
+        exports.fetch_sub(1, Ordering::AcqRel);
+        return Err(PyErr::fetch(exporter.py()));
+    }
+    Ok(())
+}
+
+/// The exporter behind `writable()` and `peek()` memoryviews: it owns a strong
+/// reference to its Buffer, so the ring stays mapped while any view lives.
+#[pyclass(frozen, module = "octonaut._octonaut", name = "_BufferView")]
+pub struct BufferView {
+    owner: Py<Buffer>,
+    address: usize,
+    len: usize,
+    writable: bool,
+    /// A BufferView describes one moment of the ring; it is exported once.
+    exported: AtomicBool,
+}
+
+#[pymethods]
+impl BufferView {
+    unsafe fn __getbuffer__(
+        slf: Bound<'_, Self>,
+        view: *mut ffi::Py_buffer,
+        flags: c_int,
+    ) -> PyResult<()> {
+        let this = slf.get();
+        if this.exported.swap(true, Ordering::AcqRel) {
+            return Err(PyBufferError::new_err(
+                "this Buffer view was already exported; call writable() or peek() again",
+            ));
+        }
+        let owner = this.owner.get();
+        let exports = if this.writable {
+            &owner.write_exports
+        } else {
+            &owner.read_exports
+        };
+        // SAFETY: `view` is the Py_buffer CPython passed to bf_getbuffer; the
+        // region stays mapped while `slf` (holding `owner`) lives.
+        unsafe {
+            fill_view(
+                view,
+                slf.as_any(),
+                this.address as *const u8,
+                this.len,
+                this.writable,
+                flags,
+                exports,
+            )
+        }
+    }
+
+    unsafe fn __releasebuffer__(&self, _view: *mut ffi::Py_buffer) {
+        let owner = self.owner.get();
+        let exports = if self.writable {
+            &owner.write_exports
+        } else {
+            &owner.read_exports
+        };
+        exports.fetch_sub(1, Ordering::AcqRel);
+    }
 }
