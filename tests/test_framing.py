@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import struct
 
+import octonaut
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import octonaut
 
 # --- references -------------------------------------------------------------
 
