@@ -77,5 +77,5 @@ def print_table(title: str, rows: list[Row]) -> None:
     widths = [max(len(str(line[i])) for line in [header, *cells]) for i in range(len(header))]
     print(f"\n### {title}  (Python {platform.python_version()})\n")
     for line in [header, tuple("-" * w for w in widths), *cells]:
-        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(line, widths)) + " |")
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) + " |")
     print(flush=True)
