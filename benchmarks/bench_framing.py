@@ -1,0 +1,152 @@
+"""octonaut.Lines and octonaut.LengthPrefixed against the stdlib idioms (issue 3).
+
+- Lines, streamed in 64 KiB feeds, against the streaming ``bytes.split``
+  idiom (``(pending + chunk).split(b"\\n")``, keep the last piece).
+- Lines fed the whole stream at once, against ``bytes.splitlines()`` and
+  ``bytes.split()`` of the whole stream (not incremental: an upper bound).
+- LengthPrefixed (4-byte big-endian) in 64 KiB feeds, against a
+  ``struct.unpack_from`` loop.
+- Whether releasing the GIL pays: Lines fed the same 64 KiB chunks as
+  ``bytes`` (scanned with the GIL released) and as ``memoryview`` (scanned
+  holding it).
+
+Run: python benchmarks/bench_framing.py [--quick]
+"""
+
+from __future__ import annotations
+
+import random
+import struct
+
+import octonaut
+from _harness import Row, best_of, parse_args, print_table, rate
+
+CHUNK = 64 * 1024
+MB = 1e6
+
+
+def make_lines(total: int) -> bytes:
+    rng = random.Random(5)
+    parts, size = [], 0
+    while size < total:
+        line = bytes(rng.choices(b"abcdefghij klmnop,;:", k=rng.randrange(5, 120))) + b"\n"
+        parts.append(line)
+        size += len(line)
+    return b"".join(parts)
+
+
+def make_frames(total: int) -> tuple[bytes, int]:
+    rng = random.Random(6)
+    parts, size, count = [], 0, 0
+    while size < total:
+        payload = rng.randbytes(rng.randrange(0, 200))
+        parts.append(struct.pack(">I", len(payload)) + payload)
+        size += 4 + len(payload)
+        count += 1
+    return b"".join(parts), count
+
+
+def chunked(data: bytes) -> list[bytes]:
+    return [data[i : i + CHUNK] for i in range(0, len(data), CHUNK)]
+
+
+# --- Lines ----------------------------------------------------------------------
+
+
+def lines_octonaut(chunks) -> int:
+    parser = octonaut.Lines()
+    count = 0
+    for chunk in chunks:
+        count += len(parser.feed(chunk))
+    return count + len(parser.feed_eof())
+
+
+def lines_split_idiom(chunks) -> int:
+    pending = b""
+    count = 0
+    for chunk in chunks:
+        parts = (pending + chunk).split(b"\n")
+        pending = parts.pop()
+        count += len(parts)
+    return count + (1 if pending else 0)
+
+
+def lines_rows(quick: bool) -> list[Row]:
+    data = make_lines((4 if quick else 32) * 1024 * 1024)
+    chunks = chunked(data)
+    views = [memoryview(chunk) for chunk in chunks]
+    expected = data.count(b"\n")
+    assert lines_octonaut(chunks) == lines_split_idiom(chunks) == expected
+    assert len(octonaut.Lines().feed(data)) == len(data.splitlines()) == expected
+    repeat = 3 if quick else 5
+    mb = len(data) / MB
+
+    def measure(fn) -> float:
+        return rate(mb, best_of(fn, repeat))
+
+    streamed = measure(lambda: lines_octonaut(chunks))
+    whole = measure(lambda: octonaut.Lines().feed(data))
+    return [
+        Row("Lines, 64 KiB feeds", "bytes.split streaming idiom",
+            measure(lambda: lines_split_idiom(chunks)), streamed, "MB/s"),
+        Row("Lines, one feed", "bytes.splitlines() (whole)",
+            measure(lambda: data.splitlines()), whole, "MB/s"),
+        Row("Lines, one feed", "bytes.split(b'\\n') (whole)",
+            measure(lambda: data.split(b"\n")), whole, "MB/s"),
+        Row("Lines, 64 KiB feeds, bytes (GIL released)", "memoryview (GIL held)",
+            measure(lambda: lines_octonaut(views)), streamed, "MB/s"),
+    ]  # fmt: skip
+
+
+# --- LengthPrefixed -------------------------------------------------------------
+
+
+def frames_octonaut(chunks) -> int:
+    parser = octonaut.LengthPrefixed()
+    count = 0
+    for chunk in chunks:
+        count += len(parser.feed(chunk))
+    parser.feed_eof()
+    return count
+
+
+def frames_struct_loop(chunks) -> int:
+    unpack_from = struct.unpack_from
+    pending = b""
+    count = 0
+    for chunk in chunks:
+        data = pending + chunk
+        position, end_of_data = 0, len(data)
+        while end_of_data - position >= 4:
+            (length,) = unpack_from(">I", data, position)
+            end = position + 4 + length
+            if end > end_of_data:
+                break
+            data[position + 4 : end]  # the frame, as the caller would get it
+            count += 1
+            position = end
+        pending = data[position:]
+    assert not pending
+    return count
+
+
+def frames_rows(quick: bool) -> list[Row]:
+    data, expected = make_frames((4 if quick else 32) * 1024 * 1024)
+    chunks = chunked(data)
+    assert frames_octonaut(chunks) == frames_struct_loop(chunks) == expected
+    repeat = 3 if quick else 5
+    mb = len(data) / MB
+    peer = rate(mb, best_of(lambda: frames_struct_loop(chunks), repeat))
+    ours = rate(mb, best_of(lambda: frames_octonaut(chunks), repeat))
+    return [Row("LengthPrefixed(width=4), 64 KiB feeds", "struct.unpack_from loop", peer, ours,
+                "MB/s")]  # fmt: skip
+
+
+def main() -> None:
+    args = parse_args(__doc__)
+    rows = lines_rows(args.quick) + frames_rows(args.quick)
+    print_table("Framing: Lines and LengthPrefixed", rows)
+
+
+if __name__ == "__main__":
+    main()
