@@ -132,7 +132,7 @@ impl Deadline {
             Some(t) if t.is_nan() || t < 0.0 => Err(PyValueError::new_err(
                 "timeout must be None or a non-negative number",
             )),
-            Some(t) if t == 0.0 => Ok(Deadline::Now),
+            Some(0.0) => Ok(Deadline::Now),
             Some(t) => Ok(Duration::try_from_secs_f64(t)
                 .ok()
                 .and_then(|d| Instant::now().checked_add(d))

@@ -66,8 +66,9 @@ pub struct RingMemory {
     mirrored: bool,
 }
 
-// SAFETY (Send/Sync): RingMemory only hands out raw pointers; which thread may
-// touch which bytes is decided by the SPSC protocol in `spsc`, not here.
+// SAFETY: RingMemory only hands out raw pointers; which thread may touch which
+// bytes is decided by the SPSC protocol in `spsc`, not here, and the mapping
+// itself may be unmapped from any thread.
 unsafe impl Send for RingMemory {}
 // SAFETY: see `Send` above; `&RingMemory` exposes no references to the bytes.
 unsafe impl Sync for RingMemory {}

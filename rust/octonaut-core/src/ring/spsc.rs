@@ -213,9 +213,17 @@ impl Producer {
     ///
     /// # Panics
     /// If `n` exceeds the free space (a caller bug; bindings check first).
+    /// Committing more than was written publishes whatever those bytes held
+    /// (initialised, never undefined).
     #[inline]
     pub fn commit(&mut self, n: usize) {
-        assert!(n <= self.cached_free(), "commit({n}) exceeds the grant");
+        if n > self.cached_free() {
+            self.free();
+        }
+        assert!(
+            n <= self.cached_free(),
+            "commit({n}) exceeds the free space"
+        );
         if n == 0 {
             return;
         }
@@ -354,7 +362,13 @@ impl Consumer {
     /// If `n` exceeds the readable length (a caller bug; bindings check first).
     #[inline]
     pub fn consume(&mut self, n: usize) {
-        assert!(n <= self.cached_len(), "consume({n}) exceeds the grant");
+        if n > self.cached_len() {
+            self.len();
+        }
+        assert!(
+            n <= self.cached_len(),
+            "consume({n}) exceeds the readable bytes"
+        );
         if n == 0 {
             return;
         }
