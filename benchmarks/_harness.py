@@ -8,11 +8,15 @@ machine). ``octonaut bench`` runs every ``bench_*.py`` with ``--quick``.
 
 Use::
 
-    from _harness import best_of, parse_args, print_table, Row
+    from _harness import best_of, best_of_pair, parse_args, print_table, rate, Row
 
     args = parse_args(__doc__)            # args.quick
     seconds = best_of(lambda: work(), repeat=3)
-    print_table("title", [Row("case", "peer", peer_rate, our_rate, "MB/s")])
+    peer_s, ours_s = best_of_pair(peer_work, our_work, repeat=5)  # interleaved
+    print_table("title", [Row("case", "peer", rate(mb, peer_s), rate(mb, ours_s), "MB/s")])
+
+Prefer ``best_of_pair``: it alternates peer and ours, so a burst of load from
+other processes hits both sides alike instead of skewing the ratio.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Row", "best_of", "parse_args", "print_table", "rate"]
+__all__ = ["Row", "best_of", "best_of_pair", "parse_args", "print_table", "rate"]
 
 
 def parse_args(description: str | None) -> argparse.Namespace:
@@ -41,6 +45,17 @@ def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
         fn()
         best = min(best, time.perf_counter() - started)
     return best
+
+
+def best_of_pair(
+    peer: Callable[[], object], ours: Callable[[], object], repeat: int = 3
+) -> tuple[float, float]:
+    """Best seconds of `peer()` and of `ours()`, run alternately `repeat` times each."""
+    best_peer = best_ours = float("inf")
+    for _ in range(max(1, repeat)):
+        best_peer = min(best_peer, best_of(peer, 1))
+        best_ours = min(best_ours, best_of(ours, 1))
+    return best_peer, best_ours
 
 
 def rate(amount: float, seconds: float) -> float:
