@@ -8,7 +8,8 @@
   ``struct.unpack_from`` loop.
 - Whether releasing the GIL pays: Lines fed the same 64 KiB chunks as
   ``bytes`` (scanned with the GIL released) and as ``memoryview`` (scanned
-  holding it).
+  holding it): the cost; and two threads each running their own Lines over
+  1 MiB feeds against the same work done one after the other: the gain.
 
 Run: python benchmarks/bench_framing.py [--quick]
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import random
 import struct
+import threading
 
 import octonaut
 from _harness import Row, best_of_pair, parse_args, print_table, rate
@@ -97,6 +99,39 @@ def lines_rows(quick: bool) -> list[Row]:
     ]  # fmt: skip
 
 
+def concurrency_rows(quick: bool) -> list[Row]:
+    """Two threads, each with its own Lines, vs the same work sequentially."""
+    rows = []
+    for record in (64, 4096):
+        line = b"x" * (record - 1) + b"\n"
+        data = line * (((16 if quick else 64) << 20) // record)
+        chunks = [data[i : i + (1 << 20)] for i in range(0, len(data), 1 << 20)]
+
+        def work(chunks=chunks):
+            parser = octonaut.Lines()
+            for chunk in chunks:
+                parser.feed(chunk)
+
+        def sequential(work=work):
+            work()
+            work()
+
+        def two_threads(work=work):
+            threads = [threading.Thread(target=work) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        peer_s, ours_s = best_of_pair(sequential, two_threads, 3 if quick else 5)
+        mb = 2 * len(data) / MB
+        rows.append(
+            Row(f"Lines x2 threads, 1 MiB feeds, {record} B records", "same work, sequential",
+                rate(mb, peer_s), rate(mb, ours_s), "MB/s")
+        )  # fmt: skip
+    return rows
+
+
 # --- LengthPrefixed -------------------------------------------------------------
 
 
@@ -144,7 +179,7 @@ def frames_rows(quick: bool) -> list[Row]:
 
 def main() -> None:
     args = parse_args(__doc__)
-    rows = lines_rows(args.quick) + frames_rows(args.quick)
+    rows = lines_rows(args.quick) + concurrency_rows(args.quick) + frames_rows(args.quick)
     print_table("Framing: Lines and LengthPrefixed", rows)
 
 
