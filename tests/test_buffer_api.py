@@ -5,6 +5,7 @@ live in their own files; this one pins down the API contract method by method,
 on both the mirrored and the heap-fallback path.
 """
 
+import _thread
 import array
 import gc
 import mmap
@@ -382,3 +383,27 @@ def test_second_concurrent_reader_raises_runtime_error(mirrored):
     buf.write(b"z")  # the writer side is independent
     reader.join()
     assert result == [b"z"]
+
+
+@pytest.mark.parametrize("blocked_side", ["read", "write"])
+def test_blocking_wait_honours_ctrl_c(mirrored, blocked_side):
+    buf = make(64, mirrored)
+    if blocked_side == "write":
+        buf.write(b"x" * buf.capacity)
+        call = lambda: buf.write(b"y", timeout=None)  # noqa: E731
+    else:
+        call = lambda: buf.read(1, timeout=None)  # noqa: E731
+    timer = threading.Timer(0.1, _thread.interrupt_main)
+    timer.start()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        call()
+    timer.join()
+    assert time.monotonic() - start < 5
+    # The side's busy flag was released: the Buffer is usable again.
+    if blocked_side == "write":
+        assert buf.read(1) == b"x"
+        buf.write(b"y")
+    else:
+        buf.write(b"z")
+        assert buf.read(1) == b"z"

@@ -351,20 +351,31 @@ mod tests {
         let memory = RingMemory::new(1, Mirroring::Required).unwrap();
         let base = memory.as_ptr() as usize;
         let len = 2 * memory.capacity();
-        assert!(is_mapped(base, len));
+        let inodes = ring_inodes_in(base, len);
+        assert_eq!(inodes.len(), 2, "both halves map the memfd: {inodes:?}");
+        assert_eq!(inodes[0], inodes[1], "both halves map the same memfd");
         drop(memory);
-        assert!(!is_mapped(base, len), "mapping still present after drop");
+        // Another test may map a new ring at the same address meanwhile, but
+        // never the same memfd inode (a fresh memfd gets a fresh inode).
+        assert!(
+            !ring_inodes_in(base, len).contains(&inodes[0]),
+            "memfd still mapped after drop"
+        );
     }
 
-    /// Whether any page of `base .. base + len` is mapped, per /proc/self/maps.
-    fn is_mapped(base: usize, len: usize) -> bool {
+    /// Inode numbers of the octonaut memfd mappings overlapping
+    /// `base .. base + len`, per /proc/self/maps.
+    fn ring_inodes_in(base: usize, len: usize) -> Vec<u64> {
         let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
-        maps.lines().any(|line| {
-            let range = line.split_whitespace().next().unwrap();
-            let (start, end) = range.split_once('-').unwrap();
-            let start = usize::from_str_radix(start, 16).unwrap();
-            let end = usize::from_str_radix(end, 16).unwrap();
-            start < base + len && base < end && line.contains("octonaut-ring")
-        })
+        maps.lines()
+            .filter(|line| line.contains("octonaut-ring"))
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                let (start, end) = fields[0].split_once('-')?;
+                let start = usize::from_str_radix(start, 16).ok()?;
+                let end = usize::from_str_radix(end, 16).ok()?;
+                (start < base + len && base < end).then(|| fields[4].parse().ok())?
+            })
+            .collect()
     }
 }

@@ -36,11 +36,11 @@ pub fn ring(capacity: usize, mirroring: Mirroring) -> Result<(Producer, Consumer
         readable: WaitPoint::new(),
         writable: WaitPoint::new(),
         capacity: memory.capacity() as u64,
-        memory,
         #[cfg(loom)]
-        ownership: (0..capacity)
+        ownership: (0..memory.capacity())
             .map(|_| loom::cell::UnsafeCell::new(()))
             .collect(),
+        memory,
     });
     let producer = Producer {
         shared: shared.clone(),
