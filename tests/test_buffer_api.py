@@ -9,6 +9,7 @@ import _thread
 import array
 import gc
 import mmap
+import os
 import threading
 import time
 
@@ -355,7 +356,7 @@ def test_getitem_matches_bytes(mirrored):
     for s in (slice(None), slice(2, 8), slice(-5, None), slice(None, None, 3),
               slice(15, 3, -2), slice(50, 60), slice(0, 0)):
         assert buf[s] == data[s], s
-    for bad in (20, -21):
+    for bad in (20, -21, 10**30):
         with pytest.raises(IndexError):
             buf[bad]
     with pytest.raises(TypeError):
@@ -407,3 +408,28 @@ def test_blocking_wait_honours_ctrl_c(mirrored, blocked_side):
     else:
         buf.write(b"z")
         assert buf.read(1) == b"z"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_cannot_touch_the_ring(mirrored):
+    buf = make(64, mirrored)
+    buf.write(b"parent")
+    pid = os.fork()
+    if pid == 0:  # child: the ring is not mapped here (MADV_DONTFORK)
+        code = 1
+        try:
+            buf.read()
+        except RuntimeError:
+            code = 0
+        except BaseException:
+            code = 2
+        try:
+            buf.write(b"x")
+            code = 3
+        except RuntimeError:
+            pass
+        del buf  # must not unmap anything in the child
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert buf.read() == b"parent"

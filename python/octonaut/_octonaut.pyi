@@ -30,6 +30,10 @@ class Buffer:
     (``peek()``/``memoryview(buf)``) is alive, or writing/committing while a
     ``writable()`` view is alive, raises ``BufferError`` (like bytearray);
     release views with ``view.release()`` or ``with`` blocks.
+
+    Fork: the ring is not inherited by a child process (``MADV_DONTFORK``). In
+    a forked child every method that touches the bytes raises
+    ``RuntimeError``; views exported before the fork must not be used there.
     """
 
     def __init__(self, capacity: int, *, mirrored: bool | None = None) -> None:

@@ -1,6 +1,9 @@
 //! Steady state allocates nothing: after warm-up, streaming through the ring
 //! (grants, commits, consumes, notifications and waits on both the mirrored
 //! and the heap path) performs zero heap allocations.
+//!
+//! Strategy: a counting global allocator; the ring is built and warmed up
+//! first, then the allocation count must not move while 10+ MiB stream.
 #![cfg(not(loom))]
 
 use octonaut_core::ring::{ring, Mirroring};

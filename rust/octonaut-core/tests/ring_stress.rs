@@ -3,6 +3,10 @@
 //! blocking and the spinning API. Every byte is checked against the same
 //! pseudo-random stream the producer wrote (stronger than a checksum), and the
 //! checksums of both sides are compared too.
+//!
+//! Strategy: chunk sizes are random on both sides and independent, so grants
+//! start at every offset and cross the wrap point constantly; the heap ring
+//! uses a capacity (1000) that is not a power of two or a page multiple.
 #![cfg(not(loom))]
 
 use octonaut_core::ring::{ring, Mirroring};

@@ -37,7 +37,7 @@ use pyo3::exceptions::{
 };
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyMemoryView, PySlice};
+use pyo3::types::{PyBytes, PyInt, PyMemoryView, PySlice};
 
 use crate::errors;
 
@@ -235,8 +235,31 @@ pub struct Buffer {
 }
 
 impl Buffer {
+    /// Refuses use in a forked child, where the ring is not mapped.
+    fn check_process(&self) -> PyResult<()> {
+        if self.observer.in_creating_process() {
+            Ok(())
+        } else {
+            Err(PyRuntimeError::new_err(
+                "this Buffer was created before fork(); it is not mapped in the child process",
+            ))
+        }
+    }
+
+    /// The writer side (one thread at a time).
+    fn writer(&self) -> PyResult<SideGuard<'_, Producer>> {
+        self.check_process()?;
+        self.producer.enter()
+    }
+
+    /// The reader side (one thread at a time).
+    fn reader(&self) -> PyResult<SideGuard<'_, Consumer>> {
+        self.check_process()?;
+        self.consumer.enter()
+    }
+
     fn producing(&self) -> PyResult<SideGuard<'_, Producer>> {
-        let producer = self.producer.enter()?;
+        let producer = self.writer()?;
         if self.write_exports.load(Ordering::Acquire) != 0 {
             return Err(PyBufferError::new_err(
                 "a writable() view is still exported; release it before writing or committing",
@@ -246,7 +269,7 @@ impl Buffer {
     }
 
     fn consuming(&self) -> PyResult<SideGuard<'_, Consumer>> {
-        let consumer = self.consumer.enter()?;
+        let consumer = self.reader()?;
         if self.read_exports.load(Ordering::Acquire) != 0 {
             return Err(PyBufferError::new_err(
                 "a read view (peek() or memoryview) is still exported; \
@@ -424,9 +447,10 @@ impl Buffer {
     /// A writable memoryview over all free space (contiguous); then `commit(n)`.
     fn writable<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyMemoryView>> {
         let this = slf.get();
-        let mut producer = this.producer.enter()?;
-        let grant = producer.write_grant();
-        let (ptr, len) = (grant.as_ptr(), grant.len());
+        let mut producer = this.writer()?;
+        // Raw: earlier writable() views may still be written through (e.g. by
+        // recv_into in another thread), so no `&mut [u8]` may cover them.
+        let (ptr, len) = producer.write_grant_raw();
         let view = Self::view(slf, ptr, len, true);
         drop(producer);
         view
@@ -450,7 +474,7 @@ impl Buffer {
     #[pyo3(signature = (n = -1))]
     fn peek<'py>(slf: &Bound<'py, Self>, n: i64) -> PyResult<Bound<'py, PyMemoryView>> {
         let this = slf.get();
-        let mut consumer = this.consumer.enter()?;
+        let mut consumer = this.reader()?;
         let (ptr, len) = consumer.read_grant_raw();
         let len = usize::try_from(n).map_or(len, |n| n.min(len));
         let view = Self::view(slf, ptr, len, false);
@@ -573,7 +597,7 @@ impl Buffer {
             owned = copy;
             &owned
         };
-        let mut consumer = self.consumer.enter()?;
+        let mut consumer = self.reader()?;
         let haystack = consumer.read_grant();
         let Some((from, to)) = search_window(haystack.len(), start, end, needle.len()) else {
             return Ok(-1);
@@ -592,7 +616,7 @@ impl Buffer {
     }
 
     fn __getitem__(&self, py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let mut consumer = self.consumer.enter()?;
+        let mut consumer = self.reader()?;
         let readable = consumer.read_grant();
         if let Ok(slice) = key.cast::<PySlice>() {
             let range = slice.indices(readable.len() as isize)?;
@@ -607,9 +631,19 @@ impl Buffer {
             };
             return Ok(bytes.into_any().unbind());
         }
-        let index: isize = key
-            .extract()
-            .map_err(|_| PyTypeError::new_err("Buffer indices must be integers or slices"))?;
+        let index: isize = match key.extract() {
+            Ok(index) => index,
+            Err(_) if key.cast::<PyInt>().is_ok() => {
+                return Err(PyIndexError::new_err(
+                    "cannot fit 'int' into an index-sized integer",
+                ))
+            }
+            Err(_) => {
+                return Err(PyTypeError::new_err(
+                    "Buffer indices must be integers or slices",
+                ))
+            }
+        };
         let len = readable.len() as isize;
         let resolved = if index < 0 { index + len } else { index };
         if !(0..len).contains(&resolved) {
@@ -628,7 +662,7 @@ impl Buffer {
         flags: c_int,
     ) -> PyResult<()> {
         let this = slf.get();
-        let mut consumer = this.consumer.enter()?;
+        let mut consumer = this.reader()?;
         let (ptr, len) = consumer.read_grant_raw();
         // SAFETY: `view` is the Py_buffer CPython passed to bf_getbuffer.
         unsafe {

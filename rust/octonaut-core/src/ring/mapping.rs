@@ -15,12 +15,41 @@
 //! bytes `o .. o + capacity` are one contiguous, readable and writable range
 //! whose byte `i` equals byte `i ± capacity`.
 //!
+//! Fork: a child does not inherit the double mapping (`MADV_DONTFORK`), so
+//! every ring remembers the fork generation it was created in (bumped by a
+//! `pthread_atfork` child hook); [`RingMemory::in_creating_process`] lets the
+//! binding refuse to touch a ring in a forked child, and `Drop` never unmaps
+//! an address range a child may since have reused.
+//!
 //! Nothing here ever forms a Rust reference: callers get raw pointers and must
 //! never build one slice longer than `capacity`, so no slice covers a byte and
 //! its mirror.
 
 use std::fmt;
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How many forks separate this process from the first one that made a ring.
+/// Process-wide bookkeeping, not part of the SPSC protocol (so not loom's).
+static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The current process's fork generation (registers the fork hook once).
+fn fork_generation() -> u64 {
+    #[cfg(all(unix, not(loom)))]
+    {
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| {
+            unsafe extern "C" fn in_child() {
+                FORK_GENERATION.fetch_add(1, Ordering::Relaxed);
+            }
+            // SAFETY: registers a handler that only bumps an atomic, which is
+            // async-signal-safe as the child side of fork requires. A failure
+            // (ENOMEM) leaves the guard inactive, which we accept.
+            unsafe { libc::pthread_atfork(None, None, Some(in_child)) };
+        });
+    }
+    FORK_GENERATION.load(Ordering::Relaxed)
+}
 
 /// How [`RingMemory::new`] should obtain its memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +93,7 @@ pub struct RingMemory {
     base: NonNull<u8>,
     capacity: usize,
     mirrored: bool,
+    generation: u64,
 }
 
 // SAFETY: RingMemory only hands out raw pointers; which thread may touch which
@@ -98,6 +128,12 @@ impl RingMemory {
     /// True when the halves are one memfd mapped twice.
     pub fn is_mirrored(&self) -> bool {
         self.mirrored
+    }
+
+    /// False in a child forked after this memory was made: a mirrored ring
+    /// is not mapped there at all, so it must not be touched.
+    pub fn in_creating_process(&self) -> bool {
+        self.generation == fork_generation()
     }
 
     /// Start of the `2 * capacity` byte window. Callers must keep every slice
@@ -144,6 +180,7 @@ impl RingMemory {
             base,
             capacity,
             mirrored: false,
+            generation: fork_generation(),
         })
     }
 
@@ -158,6 +195,7 @@ impl RingMemory {
             base,
             capacity,
             mirrored: true,
+            generation: fork_generation(),
         })
     }
 
@@ -173,6 +211,11 @@ impl RingMemory {
 impl Drop for RingMemory {
     fn drop(&mut self) {
         if self.mirrored {
+            if !self.in_creating_process() {
+                // Not inherited (MADV_DONTFORK): the range may belong to
+                // someone else in this child by now.
+                return;
+            }
             #[cfg(all(target_os = "linux", not(loom)))]
             // SAFETY: `base .. base + 2 * capacity` is exactly the region
             // `map_twice` mapped, and nothing refers to it once we are dropped.

@@ -108,6 +108,12 @@ impl RingObserver {
         self.shared.memory.is_mirrored()
     }
 
+    /// False in a child forked after the ring was made (see
+    /// [`RingMemory::in_creating_process`]): its bytes must not be touched.
+    pub fn in_creating_process(&self) -> bool {
+        self.shared.memory.in_creating_process()
+    }
+
     /// Bytes readable right now (a snapshot; exact when no thread is mid-call).
     pub fn len(&self) -> usize {
         let tail = self.shared.tail.load(Ordering::Acquire);
@@ -193,6 +199,20 @@ impl Producer {
             }
         }
         Some(self.grant(free))
+    }
+
+    /// All free space as a raw pointer and length, without forming a Rust
+    /// reference: for exporting a view that outlives this borrow (the Python
+    /// binding), whose memory other threads may be writing through earlier
+    /// views. The bytes stay the producer's until it commits them.
+    pub fn write_grant_raw(&mut self) -> (*mut u8, usize) {
+        let free = self.free();
+        self.shared.track(self.head, free, true);
+        let offset = self.shared.offset(self.head);
+        // SAFETY: `offset < capacity`, so the pointer stays inside the 2N
+        // mapping; no reference is formed.
+        let ptr = unsafe { self.shared.memory.as_ptr().add(offset) };
+        (ptr, free)
     }
 
     #[inline]
