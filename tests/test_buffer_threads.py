@@ -85,6 +85,87 @@ def test_256_mib_through_64_kib_buffer_keeps_every_byte_in_order(mirrored):
     print(f"256 MiB in {time.perf_counter() - started:.2f} s")
 
 
+@pytest.mark.parametrize("mirrored", [True, False], ids=["mirrored", "heap"])
+def test_every_api_across_two_threads_keeps_the_stream(mirrored):
+    """Writer mixes write() and writable()+commit(); reader mixes read,
+    readline, readinto, find+read and peek+skip. The stream must arrive whole
+    and in order, so zero-copy views stay coherent with the other thread."""
+    buf = octonaut.Buffer(8192, mirrored=mirrored)
+    rng = random.Random(4)
+    stream = b"".join(
+        b"%08d:" % i + rng.randbytes(rng.randrange(0, 3000)).replace(b"\n", b".") + b"\n"
+        for i in range(12_000)
+    )
+    errors: list[BaseException] = []
+    received = hashlib.blake2b()
+    received_bytes = 0
+
+    def writer():
+        wrng = random.Random(5)
+        position = 0
+        try:
+            while position < len(stream):
+                n = min(len(stream) - position, wrng.randrange(1, buf.capacity))
+                piece = stream[position : position + n]
+                if wrng.random() < 0.5:
+                    buf.write(piece, timeout=None)
+                else:
+                    with buf.writable() as view:
+                        n = min(n, len(view))
+                        view[:n] = piece[:n]
+                    if n == 0:
+                        time.sleep(0.0001)  # full: no blocking form of writable()
+                        continue
+                    buf.commit(n)
+                position += n
+        except BaseException as exc:
+            errors.append(exc)
+
+    def reader():
+        nonlocal received_bytes
+        rrng = random.Random(6)
+        scratch = bytearray(buf.capacity)
+        try:
+            while received_bytes < len(stream):
+                choice = rrng.randrange(5)
+                if choice == 0:
+                    got = buf.readline()
+                elif choice == 1:
+                    end = buf.find(b"\n")
+                    got = buf.read(end + 1) if end >= 0 else b""
+                elif choice == 2:
+                    with buf.peek(rrng.randrange(1, buf.capacity)) as view:
+                        received.update(view)
+                        n = len(view)
+                    buf.skip(n)
+                    received_bytes += n
+                    got = None
+                elif choice == 3:
+                    n = buf.readinto(scratch)
+                    received.update(memoryview(scratch)[:n])
+                    received_bytes += n
+                    got = None
+                else:
+                    got = buf.read(rrng.randrange(1, 3 * buf.capacity), timeout=10.0)
+                    assert got or received_bytes == len(stream), "starved for 10 s"
+                if got:
+                    received.update(got)
+                    received_bytes += len(got)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "stream did not finish in 120 s"
+    assert not errors, errors
+    assert received_bytes == len(stream)
+    assert received.digest() == hashlib.blake2b(stream).digest()
+    assert buf.tell() == len(stream) and len(buf) == 0
+
+
 def count_while(blocking_call) -> tuple[int, float]:
     """Runs `blocking_call` in this thread while another thread counts."""
     stop = threading.Event()
