@@ -1,6 +1,10 @@
 //! The framing parsers allocate nothing after construction: a counting global
 //! allocator watches 10,000 records fed in random splits (so many records are
 //! assembled across feeds), including skip-mode recovery.
+//!
+//! Strategy: the global allocator counts only while a flag is set; the cut
+//! points are computed before counting starts, the stream is parsed once to
+//! warm up and once under the counter, which must read zero.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -1,5 +1,10 @@
 //! Unit tests of the framing parsers: every branch, and split invariance
 //! (random splits of a stream give the same frames and the same error).
+//!
+//! Strategy: a `Collect` sink records frames and skips; `run` feeds a list of
+//! chunks then EOF and returns what was collected with the first error, so a
+//! test states a whole stream's outcome in one comparison, and the
+//! split-invariance tests compare one feed against random cuts of it.
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
