@@ -92,7 +92,7 @@ def cross_thread_rows(quick: bool) -> list[Row]:
     rows = []
     repeat = 3 if quick else 5
     for size in (256, 4096, 65536):
-        total = (2 if quick else 32) * 1024 * 1024
+        total = (8 if quick else 32) * 1024 * 1024
         if size == 256:
             total //= 4  # per-chunk costs dominate; keep the run short
         chunk = random.Random(size).randbytes(size)
