@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from . import _octonaut
 from ._errors import BufferFull, LimitExceeded, OctonautError, ParseError
-from ._octonaut import Buffer
+from ._octonaut import Buffer, LengthPrefixed, Lines
 
 __version__: str = _octonaut.__version__
 
 __all__ = [
     "Buffer",
     "BufferFull",
+    "LengthPrefixed",
     "LimitExceeded",
+    "Lines",
     "OctonautError",
     "ParseError",
     "__version__",

@@ -44,6 +44,17 @@ pub fn parse_error(
     error: &ParseError,
     messages: Option<Bound<'_, PyList>>,
 ) -> PyErr {
+    parse_error_with_message(py, error.to_string(), error, messages)
+}
+
+/// Like [`parse_error`], with the exception message given (for a binding
+/// whose option names differ from the core's generic ones).
+pub fn parse_error_with_message(
+    py: Python<'_>,
+    message: String,
+    error: &ParseError,
+    messages: Option<Bound<'_, PyList>>,
+) -> PyErr {
     let (cell, name) = if error.kind.is_limit() {
         (&LIMIT_EXCEEDED, "LimitExceeded")
     } else {
@@ -59,6 +70,6 @@ pub fn parse_error(
     };
     PyErr::from_type(
         cls.into_bound(py),
-        (error.to_string(), error.code(), error.offset, messages),
+        (message, error.code(), error.offset, messages),
     )
 }

@@ -19,3 +19,35 @@ pub trait FrameSink {
     #[allow(unused_variables)]
     fn on_skip(&mut self, offset: u64, kind: crate::parse::ErrorKind) {}
 }
+
+mod length_prefixed;
+mod lines;
+
+pub use length_prefixed::{ByteOrder, LengthPrefixed, LengthPrefixedConfig};
+pub use lines::{Lines, LinesConfig, Recovery};
+
+/// A framing parser configuration that cannot be built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// `Lines` needs a delimiter of at least one byte.
+    EmptyDelimiter,
+    /// `LengthPrefixed` widths are 1, 2, 4 or 8 bytes.
+    InvalidWidth,
+    /// The assembly buffer (`max_length`/`max_frame` bytes) cannot be reserved.
+    OutOfMemory,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ConfigError::EmptyDelimiter => "the delimiter must be at least one byte",
+            ConfigError::InvalidWidth => "width must be 1, 2, 4 or 8",
+            ConfigError::OutOfMemory => "cannot reserve the assembly buffer for this maximum size",
+        })
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests;
