@@ -337,16 +337,20 @@ mod linux {
 mod tests {
     use super::*;
 
+    // Volatile, because the optimiser assumes `p` and `p + n` never alias and
+    // would otherwise forward a value stored at one address to a read of its
+    // mirror within this one function. (The ring itself never touches both
+    // halves between two atomic synchronisation points of one grant.)
     fn write(memory: &RingMemory, index: usize, value: u8) {
         assert!(index < 2 * memory.capacity());
         // SAFETY: in bounds (checked above); single-threaded test.
-        unsafe { memory.as_ptr().add(index).write(value) }
+        unsafe { memory.as_ptr().add(index).write_volatile(value) }
     }
 
     fn read(memory: &RingMemory, index: usize) -> u8 {
         assert!(index < 2 * memory.capacity());
         // SAFETY: in bounds (checked above); single-threaded test.
-        unsafe { memory.as_ptr().add(index).read() }
+        unsafe { memory.as_ptr().add(index).read_volatile() }
     }
 
     #[test]
