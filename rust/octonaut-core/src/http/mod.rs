@@ -5,6 +5,7 @@
 //! fragments of the caller's input to an [`HttpSink`]. Consumers that want
 //! whole messages (the Python `RequestParser`) assemble them in slab records.
 
+pub mod message;
 mod sink;
 
 pub use sink::{Flow, HeadInfo, HeadersAction, HttpSink};
