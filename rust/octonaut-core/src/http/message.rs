@@ -3,8 +3,8 @@
 //! Strategy: [`MessageCollector`] is an [`HttpSink`] that copies each token
 //! the parser reports, once, into the current [`MessageRecord`], a slot of a
 //! fixed-capacity [`Slab`]. A record keeps the start-line tokens and every
-//! field name and value back to back in one byte area (capacity `max_head`,
-//! allocated at construction) and refers to them by [`Span`] offsets in a
+//! field name and value back to back in one byte area (capacity
+//! `2 * max_head`, head then trailers, allocated at construction) and refers to them by [`Span`] offsets in a
 //! field table (capacity `2 * max_headers`: headers, then trailers); the
 //! de-chunked body goes to a second area bounded by `max_body`. Fragments of
 //! one token arrive back to back, so appending them extends the current span
@@ -74,9 +74,10 @@ pub struct Field {
 /// The sizes of a collector's areas, fixed at construction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CollectorLimits {
-    /// Byte area per record: start-line tokens plus every header and trailer
-    /// name and value (a message whose head fits the parser's `max_head`
-    /// always fits, since separators are not stored).
+    /// The parser's `max_head`. The byte area per record holds twice that:
+    /// start-line tokens and header names and values (at most `max_head`,
+    /// since separators are not stored), then the trailer fields (the parser
+    /// gives the trailer section a budget of the same size).
     pub max_head: usize,
     /// Header fields per message (trailer fields get as many again).
     pub max_headers: usize,
@@ -115,7 +116,7 @@ pub struct MessageRecord {
 impl MessageRecord {
     fn with_limits(limits: &CollectorLimits) -> Self {
         MessageRecord {
-            area: Vec::with_capacity(limits.max_head),
+            area: Vec::with_capacity(2 * limits.max_head),
             fields: Vec::with_capacity(2 * limits.max_headers),
             header_count: 0,
             body: Vec::with_capacity(limits.max_body.min(INITIAL_BODY)),
@@ -349,9 +350,9 @@ impl MessageCollector {
         }
         let continuing = self.token == kind;
         self.token = kind;
-        let max_head = self.limits.max_head;
+        let area_capacity = 2 * self.limits.max_head;
         let record = self.current()?;
-        if record.area.len() + fragment.len() > max_head {
+        if record.area.len() + fragment.len() > area_capacity {
             self.fail(ErrorKind::HeadTooLarge);
             return None;
         }
@@ -681,7 +682,7 @@ mod tests {
     fn overflowing_areas_set_errors() {
         let mut c = MessageCollector::new(limits(2));
         c.on_message_begin();
-        c.on_method(&[b'A'; 300]);
+        c.on_method(&[b'A'; 600]);
         assert_eq!(c.take_error(), Some(ErrorKind::HeadTooLarge));
         c.reset();
 

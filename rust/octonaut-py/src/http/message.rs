@@ -1,0 +1,528 @@
+//! `Request`, `Response` and `Headers`: complete messages as lazy Python objects.
+//!
+//! Strategy: building a message costs one copy of the record's byte area into
+//! a single immutable `bytes` object, a compact span table (a boxed slice of
+//! `Field`s, 16 bytes per field), the body `bytes` (a shared empty one for
+//! most requests) and the pyclass instances themselves (`frozen` and with
+//! free lists, so creating one is a pointer pop). Nothing else is made until
+//! it is touched: `.target`, each header value, `.trailers` are created on
+//! first access (and the start-line tokens cached); well-known methods,
+//! versions and header names come from interned objects. Headers look names
+//! up by a linear, ASCII case-insensitive scan of the span table, which beats
+//! hashing for the few fields a message has (`max_headers` bounds it).
+
+use octonaut_core::http::message::{Field, MessageRecord, Span};
+use octonaut_core::http::HeadInfo;
+use pyo3::exceptions::{PyKeyError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+
+/// Interned `bytes` objects for the standard methods and common header names.
+struct Interned {
+    table: &'static [&'static [u8]],
+    cells: [PyOnceLock<Py<PyBytes>>; 48],
+}
+
+const METHODS: &[&[u8]] = &[
+    b"GET", b"POST", b"PUT", b"HEAD", b"DELETE", b"OPTIONS", b"PATCH", b"CONNECT", b"TRACE",
+];
+
+const HEADER_NAMES: &[&[u8]] = &[
+    b"Host",
+    b"User-Agent",
+    b"Accept",
+    b"Accept-Language",
+    b"Accept-Encoding",
+    b"Accept-Charset",
+    b"Connection",
+    b"Keep-Alive",
+    b"Cookie",
+    b"Content-Type",
+    b"Content-Length",
+    b"Transfer-Encoding",
+    b"Cache-Control",
+    b"Pragma",
+    b"Referer",
+    b"Origin",
+    b"Authorization",
+    b"Upgrade",
+    b"Date",
+    b"Server",
+    b"Set-Cookie",
+    b"Location",
+    b"Content-Encoding",
+    b"Vary",
+    b"ETag",
+    b"Last-Modified",
+    b"If-None-Match",
+    b"If-Modified-Since",
+    b"X-Forwarded-For",
+    b"X-Requested-With",
+    b"host",
+    b"user-agent",
+    b"accept",
+    b"accept-encoding",
+    b"accept-language",
+    b"connection",
+    b"content-type",
+    b"content-length",
+    b"cookie",
+    b"transfer-encoding",
+];
+
+impl Interned {
+    const fn new(table: &'static [&'static [u8]]) -> Self {
+        Interned {
+            table,
+            cells: [const { PyOnceLock::new() }; 48],
+        }
+    }
+
+    /// The interned object equal to `bytes`, if `bytes` is in the table.
+    #[inline]
+    fn get(&self, py: Python<'_>, bytes: &[u8]) -> Option<Py<PyBytes>> {
+        let index = self.table.iter().position(|t| *t == bytes)?;
+        let cell = &self.cells[index];
+        Some(
+            cell.get_or_init(py, || PyBytes::new(py, self.table[index]).unbind())
+                .clone_ref(py),
+        )
+    }
+}
+
+static INTERNED_METHODS: Interned = Interned::new(METHODS);
+static INTERNED_NAMES: Interned = Interned::new(HEADER_NAMES);
+static EMPTY_BYTES: PyOnceLock<Py<PyBytes>> = PyOnceLock::new();
+
+/// `b""`, shared.
+pub(crate) fn empty_bytes(py: Python<'_>) -> Py<PyBytes> {
+    EMPTY_BYTES
+        .get_or_init(py, || PyBytes::new(py, b"").unbind())
+        .clone_ref(py)
+}
+
+/// `bytes` for `data`, shared when empty.
+pub(crate) fn bytes_of(py: Python<'_>, data: &[u8]) -> Py<PyBytes> {
+    if data.is_empty() {
+        empty_bytes(py)
+    } else {
+        PyBytes::new(py, data).unbind()
+    }
+}
+
+/// A method `bytes`, interned for the standard methods.
+pub(crate) fn method_bytes(py: Python<'_>, method: &[u8]) -> Py<PyBytes> {
+    INTERNED_METHODS
+        .get(py, method)
+        .unwrap_or_else(|| PyBytes::new(py, method).unbind())
+}
+
+fn name_bytes(py: Python<'_>, name: &[u8]) -> Py<PyBytes> {
+    INTERNED_NAMES
+        .get(py, name)
+        .unwrap_or_else(|| PyBytes::new(py, name).unbind())
+}
+
+/// `"1.1"`-style version string (interned for 1.0 and 1.1).
+pub(crate) fn version_str(py: Python<'_>, version: (u8, u8)) -> Bound<'_, PyString> {
+    match version {
+        (1, 1) => pyo3::intern!(py, "1.1").clone(),
+        (1, 0) => pyo3::intern!(py, "1.0").clone(),
+        (major, minor) => PyString::new(py, &format!("{major}.{minor}")),
+    }
+}
+
+/// The bytes a header-name argument (`str` or bytes-like) stands for.
+fn name_arg<'a>(name: &'a Bound<'_, PyAny>) -> PyResult<std::borrow::Cow<'a, [u8]>> {
+    if let Ok(bytes) = name.cast::<PyBytes>() {
+        return Ok(std::borrow::Cow::Borrowed(bytes.as_bytes()));
+    }
+    if let Ok(text) = name.cast::<PyString>() {
+        return Ok(std::borrow::Cow::Owned(text.to_str()?.as_bytes().to_vec()));
+    }
+    if let Ok(bytes) = name.extract::<Vec<u8>>() {
+        return Ok(std::borrow::Cow::Owned(bytes));
+    }
+    Err(PyTypeError::new_err("header names are str or bytes"))
+}
+
+/// A case-insensitive multimap of header (or trailer) fields, in wire order.
+///
+/// `h["host"]` / `h[b"Host"]` give the first value (KeyError if absent),
+/// `h.get(name, default=None)`, `h.getall(name)` every value, iteration
+/// yields `(name, value)` bytes pairs. Values are created when touched.
+#[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Headers")]
+pub struct Headers {
+    area: Py<PyBytes>,
+    fields: Box<[Field]>,
+    items: PyOnceLock<Py<PyList>>,
+}
+
+impl Headers {
+    pub(crate) fn new(area: Py<PyBytes>, fields: Box<[Field]>) -> Self {
+        Headers {
+            area,
+            fields,
+            items: PyOnceLock::new(),
+        }
+    }
+
+    fn first(&self, py: Python<'_>, name: &[u8]) -> Option<Span> {
+        let area = self.area.bind(py).as_bytes();
+        self.fields
+            .iter()
+            .find(|f| f.name.of(area).eq_ignore_ascii_case(name))
+            .map(|f| f.value)
+    }
+
+    fn items_list<'py>(&self, py: Python<'py>) -> Bound<'py, PyList> {
+        self.items
+            .get_or_init(py, || {
+                let area = self.area.bind(py).as_bytes();
+                let pairs = self.fields.iter().map(|f| {
+                    let name = name_bytes(py, f.name.of(area));
+                    let value = bytes_of(py, f.value.of(area));
+                    PyTuple::new(py, [name, value]).expect("a 2-tuple")
+                });
+                PyList::new(py, pairs).expect("a list").unbind()
+            })
+            .bind(py)
+            .clone()
+    }
+}
+
+#[pymethods]
+impl Headers {
+    fn __len__(&self) -> usize {
+        self.fields.len()
+    }
+
+    fn __getitem__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<Py<PyBytes>> {
+        let key = name_arg(name)?;
+        match self.first(py, &key) {
+            Some(span) => Ok(bytes_of(py, span.of(self.area.bind(py).as_bytes()))),
+            None => Err(PyKeyError::new_err(name.clone().unbind())),
+        }
+    }
+
+    fn __contains__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let Ok(key) = name_arg(name) else {
+            return Ok(false);
+        };
+        Ok(self.first(py, &key).is_some())
+    }
+
+    /// The first value of `name`, or `default`.
+    #[pyo3(signature = (name, default = None))]
+    fn get(
+        &self,
+        py: Python<'_>,
+        name: &Bound<'_, PyAny>,
+        default: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let key = name_arg(name)?;
+        Ok(match self.first(py, &key) {
+            Some(span) => bytes_of(py, span.of(self.area.bind(py).as_bytes())).into_any(),
+            None => default.unwrap_or_else(|| py.None()),
+        })
+    }
+
+    /// Every value of `name`, in wire order (an empty list if absent).
+    fn getall<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let key = name_arg(name)?;
+        let area = self.area.bind(py).as_bytes();
+        let values = self
+            .fields
+            .iter()
+            .filter(|f| f.name.of(area).eq_ignore_ascii_case(&key))
+            .map(|f| bytes_of(py, f.value.of(area)));
+        PyList::new(py, values)
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.items_list(py).into_any().try_iter().map(Bound::into_any)
+    }
+
+    /// `(name, value)` pairs in wire order (a new list).
+    fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let items = self.items_list(py);
+        PyList::new(py, items.iter())
+    }
+
+    /// Field names in wire order (repeated names repeat).
+    fn keys<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let area = self.area.bind(py).as_bytes();
+        PyList::new(py, self.fields.iter().map(|f| name_bytes(py, f.name.of(area))))
+    }
+
+    /// Field values in wire order.
+    fn values<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let area = self.area.bind(py).as_bytes();
+        PyList::new(py, self.fields.iter().map(|f| bytes_of(py, f.value.of(area))))
+    }
+
+    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let Ok(other) = other.cast::<Headers>() else {
+            return Ok(false);
+        };
+        let other = other.get();
+        let a = self.area.bind(py).as_bytes();
+        let b = other.area.bind(py).as_bytes();
+        Ok(self.fields.len() == other.fields.len()
+            && self.fields.iter().zip(other.fields.iter()).all(|(x, y)| {
+                x.name.of(a) == y.name.of(b) && x.value.of(a) == y.value.of(b)
+            }))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let items = self.items_list(py);
+        Ok(format!("Headers({})", items.repr()?))
+    }
+}
+
+/// What requests and responses share: the byte area, spans, body, head info.
+struct Parts {
+    area: Py<PyBytes>,
+    headers: Py<Headers>,
+    trailer_fields: Box<[Field]>,
+    trailers: PyOnceLock<Py<Headers>>,
+    body: Py<PyBytes>,
+    info: HeadInfo,
+    version: (u8, u8),
+}
+
+impl Parts {
+    fn from_record(py: Python<'_>, record: &MessageRecord) -> PyResult<Self> {
+        let area = PyBytes::new(py, record.area()).unbind();
+        let headers = Py::new(
+            py,
+            Headers::new(area.clone_ref(py), record.headers().into()),
+        )?;
+        Ok(Parts {
+            area,
+            headers,
+            trailer_fields: record.trailers().into(),
+            trailers: PyOnceLock::new(),
+            body: bytes_of(py, record.body()),
+            info: *record.info(),
+            version: record.version(),
+        })
+    }
+
+    fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
+        self.trailers
+            .get_or_try_init(py, || {
+                Py::new(
+                    py,
+                    Headers::new(self.area.clone_ref(py), self.trailer_fields.clone()),
+                )
+            })
+            .map(|t| t.clone_ref(py))
+    }
+}
+
+/// A complete HTTP request.
+#[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Request")]
+pub struct Request {
+    parts: Parts,
+    method: Span,
+    target: Span,
+    target_obj: PyOnceLock<Py<PyBytes>>,
+}
+
+impl Request {
+    pub(crate) fn from_record(py: Python<'_>, record: &MessageRecord) -> PyResult<Py<Request>> {
+        Py::new(
+            py,
+            Request {
+                parts: Parts::from_record(py, record)?,
+                method: record.method_span(),
+                target: record.target_span(),
+                target_obj: PyOnceLock::new(),
+            },
+        )
+    }
+}
+
+#[pymethods]
+impl Request {
+    /// The method, e.g. `b"GET"`.
+    #[getter]
+    fn method(&self, py: Python<'_>) -> Py<PyBytes> {
+        method_bytes(py, self.method.of(self.parts.area.bind(py).as_bytes()))
+    }
+
+    /// The request-target as received, e.g. `b"/index.html?q=1"`.
+    #[getter]
+    fn target(&self, py: Python<'_>) -> Py<PyBytes> {
+        self.target_obj
+            .get_or_init(py, || {
+                PyBytes::new(py, self.target.of(self.parts.area.bind(py).as_bytes())).unbind()
+            })
+            .clone_ref(py)
+    }
+
+    /// `"1.1"` or `"1.0"`.
+    #[getter]
+    fn version<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        version_str(py, self.parts.version)
+    }
+
+    /// The header fields.
+    #[getter]
+    fn headers(&self, py: Python<'_>) -> Py<Headers> {
+        self.parts.headers.clone_ref(py)
+    }
+
+    /// The trailer fields of a chunked body (empty otherwise).
+    #[getter]
+    fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
+        self.parts.trailers(py)
+    }
+
+    /// The body, de-chunked.
+    #[getter]
+    fn body(&self, py: Python<'_>) -> Py<PyBytes> {
+        self.parts.body.clone_ref(py)
+    }
+
+    /// Whether the connection stays open after this message.
+    #[getter]
+    fn keep_alive(&self) -> bool {
+        self.parts.info.keep_alive
+    }
+
+    /// Whether this message switches protocols (Upgrade or CONNECT): the
+    /// bytes after it are in the parser's `.unparsed`.
+    #[getter]
+    fn upgrade(&self) -> bool {
+        self.parts.info.upgrade
+    }
+
+    /// The Content-Length header's value, or None.
+    #[getter]
+    fn content_length(&self) -> Option<u64> {
+        self.parts.info.content_length
+    }
+
+    /// Whether the body was chunked.
+    #[getter]
+    fn chunked(&self) -> bool {
+        self.parts.info.chunked
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let area = self.parts.area.bind(py).as_bytes();
+        Ok(format!(
+            "<Request {} {} HTTP/{}.{} headers={} body={}B>",
+            String::from_utf8_lossy(self.method.of(area)),
+            String::from_utf8_lossy(self.target.of(area)),
+            self.parts.version.0,
+            self.parts.version.1,
+            self.parts.headers.get().fields.len(),
+            self.parts.body.bind(py).as_bytes().len(),
+        ))
+    }
+}
+
+/// A complete HTTP response.
+#[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Response")]
+pub struct Response {
+    parts: Parts,
+    status: u16,
+    reason: Span,
+}
+
+impl Response {
+    pub(crate) fn from_record(py: Python<'_>, record: &MessageRecord) -> PyResult<Py<Response>> {
+        Py::new(
+            py,
+            Response {
+                parts: Parts::from_record(py, record)?,
+                status: record.status(),
+                reason: record.reason_span(),
+            },
+        )
+    }
+}
+
+#[pymethods]
+impl Response {
+    /// The status code.
+    #[getter]
+    fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The reason phrase, e.g. `b"OK"` (may be empty).
+    #[getter]
+    fn reason(&self, py: Python<'_>) -> Py<PyBytes> {
+        bytes_of(py, self.reason.of(self.parts.area.bind(py).as_bytes()))
+    }
+
+    /// `"1.1"` or `"1.0"`.
+    #[getter]
+    fn version<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        version_str(py, self.parts.version)
+    }
+
+    /// The header fields.
+    #[getter]
+    fn headers(&self, py: Python<'_>) -> Py<Headers> {
+        self.parts.headers.clone_ref(py)
+    }
+
+    /// The trailer fields of a chunked body (empty otherwise).
+    #[getter]
+    fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
+        self.parts.trailers(py)
+    }
+
+    /// The body, de-chunked.
+    #[getter]
+    fn body(&self, py: Python<'_>) -> Py<PyBytes> {
+        self.parts.body.clone_ref(py)
+    }
+
+    /// Whether the connection stays open after this message.
+    #[getter]
+    fn keep_alive(&self) -> bool {
+        self.parts.info.keep_alive
+    }
+
+    /// Whether this response switches protocols (101, or 2xx to CONNECT).
+    #[getter]
+    fn upgrade(&self) -> bool {
+        self.parts.info.upgrade
+    }
+
+    /// The Content-Length header's value, or None.
+    #[getter]
+    fn content_length(&self) -> Option<u64> {
+        self.parts.info.content_length
+    }
+
+    /// Whether the body was chunked.
+    #[getter]
+    fn chunked(&self) -> bool {
+        self.parts.info.chunked
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let area = self.parts.area.bind(py).as_bytes();
+        Ok(format!(
+            "<Response HTTP/{}.{} {} {} headers={} body={}B>",
+            self.parts.version.0,
+            self.parts.version.1,
+            self.status,
+            String::from_utf8_lossy(self.reason.of(area)),
+            self.parts.headers.get().fields.len(),
+            self.parts.body.bind(py).as_bytes().len(),
+        ))
+    }
+}
