@@ -1,0 +1,253 @@
+//! Field lines of the head and of the trailer section (RFC 9112 §5, RFC 9110 §5).
+//!
+//! Strategy: a field name is scanned with the tchar table up to its colon and
+//! classified once (only Content-Length, Transfer-Encoding, Connection and
+//! Upgrade matter, see `framing.rs`); a value is scanned with SIMD for the
+//! first byte that is not field-vchar, SP or HTAB (normally its CR). Leading
+//! OWS is skipped; trailing OWS is trimmed from each fragment and held back in
+//! a fixed buffer until more value follows, so fragments concatenate to the
+//! exact value. A field is completed (`on_header_complete`) at the first byte
+//! of the next line, because only then is it known not to be folded.
+
+use super::chars::is_ws;
+use super::framing::Field;
+use super::lenient::Lenient;
+use super::machine::{After, Machine, State};
+use super::scan;
+use super::sink::HttpSink;
+use crate::parse::{ErrorKind, ParseError};
+
+impl Machine {
+    /// The first byte of a field line, or of the empty line ending the head.
+    pub(super) fn line_start<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        self.window(pos, input.len())?;
+        match input[pos] {
+            b'\r' => {
+                self.finish_field(sink)?;
+                self.state = State::Lf(After::HeadEnd);
+                Ok(pos + 1)
+            }
+            b'\n' => {
+                if !self.lenient.contains(Lenient::BARE_LF) {
+                    return Err(self.fail(ErrorKind::BareLf, pos));
+                }
+                self.finish_field(sink)?;
+                self.bare_lf(After::HeadEnd, input, pos, sink)
+            }
+            b' ' | b'\t' => {
+                if !self.field_pending {
+                    return Err(self.fail(ErrorKind::LeadingWhitespace, pos));
+                }
+                if !self.lenient.contains(Lenient::OBS_FOLD) {
+                    return Err(self.fail(ErrorKind::ObsFold, pos));
+                }
+                // obs-fold: the field goes on; the fold stands for one SP.
+                self.field_pending = false;
+                self.held_ws_len = 0;
+                if self.value_nonempty {
+                    self.held_ws[0] = b' ';
+                    self.held_ws_len = 1;
+                }
+                if self.field != Field::Other {
+                    self.framing
+                        .on_value(self.field, b" ", self.at(pos), self.lenient)?;
+                }
+                self.state = State::ValueWs;
+                Ok(pos + 1)
+            }
+            _ => {
+                self.finish_field(sink)?;
+                self.fields += 1;
+                if self.fields > self.limits.max_headers {
+                    return Err(ParseError::limit(
+                        ErrorKind::TooManyHeaders,
+                        self.at(pos),
+                        self.limits.max_headers as u64,
+                    ));
+                }
+                self.name_start = self.at(pos);
+                self.name_len = 0;
+                self.state = State::Name;
+                Ok(pos)
+            }
+        }
+    }
+
+    /// Completes the field whose value ended on the previous line, if any.
+    #[inline(always)]
+    fn finish_field<S: HttpSink + ?Sized>(&mut self, sink: &mut S) -> Result<(), ParseError> {
+        if self.field_pending {
+            self.field_pending = false;
+            if self.field != Field::Other {
+                self.framing
+                    .on_field_end(self.field, self.value_end_at, self.lenient)?;
+            }
+            sink.on_header_complete();
+        }
+        Ok(())
+    }
+
+    pub(super) fn name<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        let end = self.window(pos, input.len())?;
+        let stop = pos + scan::token_end(&input[pos..end]);
+        if stop > pos {
+            let fragment = &input[pos..stop];
+            sink.on_header_name(fragment);
+            let have = self.name_len;
+            if have + fragment.len() <= self.name_buf.len() {
+                self.name_buf[have..have + fragment.len()].copy_from_slice(fragment);
+            }
+            self.name_len += fragment.len();
+        }
+        if stop == end {
+            return Ok(stop);
+        }
+        match input[stop] {
+            b':' if self.name_len > 0 => self.colon(stop),
+            b' ' | b'\t' if self.name_len > 0 => {
+                if !self.lenient.contains(Lenient::SPACE_BEFORE_COLON) {
+                    return Err(self.fail(ErrorKind::SpaceBeforeColon, stop));
+                }
+                self.state = State::NameWs;
+                Ok(stop + 1)
+            }
+            _ => Err(self.fail(ErrorKind::InvalidHeaderName, stop)),
+        }
+    }
+
+    /// Whitespace between name and colon (`space_before_colon` only).
+    pub(super) fn name_ws(&mut self, input: &[u8], pos: usize) -> Result<usize, ParseError> {
+        let end = self.window(pos, input.len())?;
+        let mut i = pos;
+        while i < end && is_ws(input[i]) {
+            i += 1;
+        }
+        if i == end {
+            return Ok(i);
+        }
+        if input[i] != b':' {
+            return Err(self.fail(ErrorKind::InvalidHeaderName, i));
+        }
+        self.colon(i)
+    }
+
+    /// The colon after a complete name at `pos`.
+    #[inline(always)]
+    fn colon(&mut self, pos: usize) -> Result<usize, ParseError> {
+        self.field = if self.trailers || self.name_len > self.name_buf.len() {
+            Field::Other
+        } else {
+            Field::classify(&self.name_buf[..self.name_len])
+        };
+        if self.field != Field::Other {
+            self.framing.on_field_name(
+                self.field,
+                self.name_start,
+                self.minor == 0,
+                self.lenient,
+            )?;
+        }
+        self.value_nonempty = false;
+        self.held_ws_len = 0;
+        self.state = State::ValueWs;
+        Ok(pos + 1)
+    }
+
+    /// OWS before the value.
+    pub(super) fn value_ws(&mut self, input: &[u8], pos: usize) -> Result<usize, ParseError> {
+        let end = self.window(pos, input.len())?;
+        let mut i = pos;
+        while i < end && is_ws(input[i]) {
+            i += 1;
+        }
+        if i < end {
+            self.state = State::Value;
+        }
+        Ok(i)
+    }
+
+    pub(super) fn value<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        let end = self.window(pos, input.len())?;
+        let stop = pos + scan::value_end(&input[pos..end]);
+        if stop > pos {
+            let fragment = &input[pos..stop];
+            if self.field != Field::Other {
+                self.framing
+                    .on_value(self.field, fragment, self.at(pos), self.lenient)?;
+            }
+            self.value_fragment(fragment, sink);
+        }
+        if stop == end {
+            return Ok(stop);
+        }
+        match input[stop] {
+            b'\r' => {
+                self.end_value(stop);
+                self.state = State::Lf(After::FieldLine);
+                Ok(stop + 1)
+            }
+            b'\n' => {
+                if !self.lenient.contains(Lenient::BARE_LF) {
+                    return Err(self.fail(ErrorKind::BareLf, stop));
+                }
+                self.end_value(stop);
+                self.bare_lf(After::FieldLine, input, stop, sink)
+            }
+            _ => Err(self.fail(ErrorKind::InvalidHeaderValue, stop)),
+        }
+    }
+
+    #[inline(always)]
+    fn end_value(&mut self, pos: usize) {
+        // Whitespace still held back was trailing OWS: drop it.
+        self.held_ws_len = 0;
+        self.value_end_at = self.at(pos);
+        self.field_pending = true;
+    }
+
+    /// Reports a value fragment, holding back its trailing whitespace.
+    #[inline(always)]
+    fn value_fragment<S: HttpSink + ?Sized>(&mut self, fragment: &[u8], sink: &mut S) {
+        let mut keep = fragment.len();
+        while keep > 0 && is_ws(fragment[keep - 1]) {
+            keep -= 1;
+        }
+        if keep > 0 {
+            if self.held_ws_len > 0 {
+                sink.on_header_value(&self.held_ws[..self.held_ws_len]);
+                self.held_ws_len = 0;
+            }
+            sink.on_header_value(&fragment[..keep]);
+            self.value_nonempty = true;
+        }
+        let tail = &fragment[keep..];
+        if !tail.is_empty() {
+            let have = self.held_ws_len;
+            if have + tail.len() <= self.held_ws.len() {
+                self.held_ws[have..have + tail.len()].copy_from_slice(tail);
+                self.held_ws_len += tail.len();
+            } else {
+                // Only reachable with limits above 64 KiB: report the run
+                // rather than lose it.
+                sink.on_header_value(&self.held_ws[..have]);
+                sink.on_header_value(tail);
+                self.held_ws_len = 0;
+            }
+        }
+    }
+}
