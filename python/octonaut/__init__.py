@@ -8,7 +8,7 @@ hierarchy: ``OctonautError`` > ``BufferFull``, ``ParseError`` > ``LimitExceeded`
 
 from __future__ import annotations
 
-from . import _octonaut
+from . import _octonaut, http
 from ._errors import BufferFull, LimitExceeded, OctonautError, ParseError
 
 __version__: str = _octonaut.__version__
@@ -19,4 +19,5 @@ __all__ = [
     "OctonautError",
     "ParseError",
     "__version__",
+    "http",
 ]

@@ -9,7 +9,9 @@
 //! attributes only when touched. The callback API drives the same core parser
 //! with a sink that calls the protocol's methods directly.
 
+mod callbacks;
 mod message;
+mod parsers;
 
 use pyo3::prelude::*;
 
@@ -17,5 +19,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<message::Headers>()?;
     m.add_class::<message::Request>()?;
     m.add_class::<message::Response>()?;
+    m.add_class::<parsers::RequestParser>()?;
+    m.add_class::<parsers::ResponseParser>()?;
+    m.add_class::<callbacks::HttpRequestParser>()?;
+    m.add_class::<callbacks::HttpResponseParser>()?;
     Ok(())
 }
