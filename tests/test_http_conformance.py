@@ -6,9 +6,8 @@ offset of the offending byte; the valid edge cases with the parsed result.
 
 from __future__ import annotations
 
-import pytest
-
 import octonaut
+import pytest
 from octonaut.http import Request, RequestParser, Response, ResponseParser
 
 
@@ -424,7 +423,8 @@ def test_feed_eof_for_requests() -> None:
         ),
         (
             {"max_body": 4},
-            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n",
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n",
             "body_too_large",
             "max_body",
         ),
@@ -519,7 +519,10 @@ def test_204_and_304_have_no_body() -> None:
 
 
 def test_head_response_framed_by_expect() -> None:
-    data = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    data = (
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    )
     _, msgs = parse_responses(data, expect=[b"HEAD", "GET"])
     assert [(m.status, m.content_length, m.body) for m in msgs] == [(200, 5, b""), (200, 2, b"ok")]
 
