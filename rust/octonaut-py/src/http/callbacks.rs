@@ -24,6 +24,9 @@ use octonaut_core::http::{
     ResponseParser as CoreResponseParser,
 };
 use octonaut_core::parse::{ErrorKind, ParseError, Parser};
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyString, PyType};
@@ -128,24 +131,36 @@ impl Protocol {
     }
 }
 
-/// What `get_method()` and friends report, plus the header being assembled.
+/// What `get_method()` and friends report. It sits behind its own lock,
+/// taken only for a moment by the sink and by the getters, so callbacks may
+/// call the getters while `feed_data` runs (uvicorn does).
 #[derive(Default)]
-struct State {
+struct Reported {
     method: Vec<u8>,
-    name: Vec<u8>,
-    value: Vec<u8>,
     status: u16,
     version: (u8, u8),
     keep_alive: bool,
     upgrade: bool,
+}
+
+/// The header field being assembled, and whether a chunk is open.
+#[derive(Default)]
+struct Assembly {
+    name: Vec<u8>,
+    value: Vec<u8>,
     chunk_open: bool,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Forwards core events to the protocol while the GIL is held.
 struct CallbackSink<'a, 'py> {
     py: Python<'py>,
     protocol: &'a Protocol,
-    state: &'a mut State,
+    assembly: &'a mut Assembly,
+    reported: &'a Mutex<Reported>,
     error: Option<PyErr>,
 }
 
@@ -182,6 +197,10 @@ impl CallbackSink<'_, '_> {
         self.record(result);
     }
 
+    fn report(&self, update: impl FnOnce(&mut Reported)) {
+        update(&mut lock(self.reported));
+    }
+
     fn flow(&self) -> Flow {
         if self.error.is_some() {
             Flow::Pause
@@ -193,17 +212,19 @@ impl CallbackSink<'_, '_> {
 
 impl HttpSink for CallbackSink<'_, '_> {
     fn on_message_begin(&mut self) -> Flow {
-        self.state.method.clear();
-        self.state.name.clear();
-        self.state.value.clear();
-        self.state.upgrade = false;
-        self.state.chunk_open = false;
+        self.report(|r| {
+            r.method.clear();
+            r.upgrade = false;
+        });
+        self.assembly.name.clear();
+        self.assembly.value.clear();
+        self.assembly.chunk_open = false;
         self.call0(&self.protocol.on_message_begin);
         self.flow()
     }
 
     fn on_method(&mut self, fragment: &[u8]) {
-        self.state.method.extend_from_slice(fragment);
+        self.report(|r| r.method.extend_from_slice(fragment));
     }
 
     fn on_target(&mut self, fragment: &[u8]) {
@@ -211,7 +232,7 @@ impl HttpSink for CallbackSink<'_, '_> {
     }
 
     fn on_status(&mut self, code: u16) {
-        self.state.status = code;
+        self.report(|r| r.status = code);
     }
 
     fn on_reason(&mut self, fragment: &[u8]) {
@@ -219,38 +240,40 @@ impl HttpSink for CallbackSink<'_, '_> {
     }
 
     fn on_version(&mut self, major: u8, minor: u8) {
-        self.state.version = (major, minor);
+        self.report(|r| r.version = (major, minor));
     }
 
     fn on_header_name(&mut self, fragment: &[u8]) {
-        self.state.name.extend_from_slice(fragment);
+        self.assembly.name.extend_from_slice(fragment);
     }
 
     fn on_header_value(&mut self, fragment: &[u8]) {
-        self.state.value.extend_from_slice(fragment);
+        self.assembly.value.extend_from_slice(fragment);
     }
 
     fn on_header_complete(&mut self) {
         if self.error.is_none() {
             if let Some(callback) = self.protocol.on_header.as_ref() {
                 let py = self.py;
-                let name = PyBytes::new(py, &self.state.name);
-                let value = PyBytes::new(py, &self.state.value);
+                let name = PyBytes::new(py, &self.assembly.name);
+                let value = PyBytes::new(py, &self.assembly.value);
                 let result = callback.bind(py).call1((name, value));
                 self.record(result);
             }
         }
-        self.state.name.clear();
-        self.state.value.clear();
+        self.assembly.name.clear();
+        self.assembly.value.clear();
     }
 
     fn on_headers_complete(&mut self, info: &HeadInfo) -> HeadersAction {
-        self.state.version = (info.version_major, info.version_minor);
-        self.state.keep_alive = info.keep_alive;
-        self.state.upgrade = info.upgrade;
-        if info.status != 0 {
-            self.state.status = info.status;
-        }
+        self.report(|r| {
+            r.version = (info.version_major, info.version_minor);
+            r.keep_alive = info.keep_alive;
+            r.upgrade = info.upgrade;
+            if info.status != 0 {
+                r.status = info.status;
+            }
+        });
         let skip_body = self.call0(&self.protocol.on_headers_complete) == Some(true);
         HeadersAction {
             skip_body,
@@ -263,20 +286,20 @@ impl HttpSink for CallbackSink<'_, '_> {
     }
 
     fn on_chunk_header(&mut self, _size: u64) {
-        self.state.chunk_open = true;
+        self.assembly.chunk_open = true;
         self.call0(&self.protocol.on_chunk_header);
     }
 
     fn on_chunk_complete(&mut self) {
-        self.state.chunk_open = false;
+        self.assembly.chunk_open = false;
         self.call0(&self.protocol.on_chunk_complete);
     }
 
     fn on_message_complete(&mut self) -> Flow {
-        if self.state.chunk_open {
+        if self.assembly.chunk_open {
             // The last chunk ends with the trailer section (llhttp reports its
             // completion there).
-            self.state.chunk_open = false;
+            self.assembly.chunk_open = false;
             self.call0(&self.protocol.on_chunk_complete);
         }
         self.call0(&self.protocol.on_message_complete);
@@ -295,7 +318,7 @@ enum Sticky {
 struct Engine<P> {
     parser: P,
     protocol: Protocol,
-    state: State,
+    assembly: Assembly,
     sticky: Option<Sticky>,
 }
 
@@ -304,7 +327,7 @@ impl<P: CoreParser> Engine<P> {
         Engine {
             parser,
             protocol,
-            state: State::default(),
+            assembly: Assembly::default(),
             sticky: None,
         }
     }
@@ -318,7 +341,12 @@ impl<P: CoreParser> Engine<P> {
         }
     }
 
-    fn feed_data(&mut self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn feed_data(
+        &mut self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        reported: &Mutex<Reported>,
+    ) -> PyResult<()> {
         if let Some(sticky) = &self.sticky {
             return Err(self.raise(py, sticky));
         }
@@ -329,7 +357,8 @@ impl<P: CoreParser> Engine<P> {
             let mut sink = CallbackSink {
                 py,
                 protocol: &self.protocol,
-                state: &mut self.state,
+                assembly: &mut self.assembly,
+                reported,
                 error: None,
             };
             let result = self.parser.parse(&bytes[pos..], &mut sink);
@@ -382,8 +411,20 @@ impl CoreParser for CoreResponseParser {
     }
 }
 
-fn version_string(state: &State) -> String {
-    format!("{}.{}", state.version.0, state.version.1)
+fn version_string(reported: &Mutex<Reported>) -> String {
+    let version = lock(reported).version;
+    format!("{}.{}", version.0, version.1)
+}
+
+/// The engine, unless `feed_data` is already running (a callback called it).
+fn engine<P>(engine: &Mutex<Engine<P>>) -> PyResult<MutexGuard<'_, Engine<P>>> {
+    match engine.try_lock() {
+        Ok(guard) => Ok(guard),
+        Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
+        Err(TryLockError::WouldBlock) => Err(PyRuntimeError::new_err(
+            "feed_data() cannot be called from a protocol callback",
+        )),
+    }
 }
 
 fn callback_limits(max_head: usize, max_headers: usize, max_line: usize) -> PyResult<octonaut_core::http::Limits> {
@@ -391,9 +432,10 @@ fn callback_limits(max_head: usize, max_headers: usize, max_line: usize) -> PyRe
 }
 
 /// httptools-compatible request parser: `HttpRequestParser(protocol)`.
-#[pyclass(module = "octonaut.http", name = "HttpRequestParser")]
+#[pyclass(frozen, module = "octonaut.http", name = "HttpRequestParser")]
 pub struct HttpRequestParser {
-    engine: Engine<CoreRequestParser>,
+    reported: Mutex<Reported>,
+    engine: Mutex<Engine<CoreRequestParser>>,
 }
 
 #[pymethods]
@@ -413,40 +455,45 @@ impl HttpRequestParser {
         };
         let limits = callback_limits(max_head, max_headers, max_line)?;
         Ok(HttpRequestParser {
-            engine: Engine::new(CoreRequestParser::new(limits, flags), Protocol::new(protocol, true)?),
+            reported: Mutex::new(Reported::default()),
+            engine: Mutex::new(Engine::new(
+                CoreRequestParser::new(limits, flags),
+                Protocol::new(protocol, true)?,
+            )),
         })
     }
 
     /// Parses `data`, calling the protocol's callbacks.
-    fn feed_data(&mut self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.engine.feed_data(py, data)
+    fn feed_data(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
+        engine(&self.engine)?.feed_data(py, data, &self.reported)
     }
 
     /// The current request's method, e.g. `b"GET"`.
     fn get_method<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.engine.state.method)
+        PyBytes::new(py, &lock(&self.reported).method)
     }
 
     /// `"1.1"` or `"1.0"`.
     fn get_http_version(&self) -> String {
-        version_string(&self.engine.state)
+        version_string(&self.reported)
     }
 
     /// Whether the connection stays open after the current message.
     fn should_keep_alive(&self) -> bool {
-        self.engine.state.keep_alive
+        lock(&self.reported).keep_alive
     }
 
     /// Whether the current message switches protocols.
     fn should_upgrade(&self) -> bool {
-        self.engine.state.upgrade
+        lock(&self.reported).upgrade
     }
 }
 
 /// httptools-compatible response parser: `HttpResponseParser(protocol)`.
-#[pyclass(module = "octonaut.http", name = "HttpResponseParser")]
+#[pyclass(frozen, module = "octonaut.http", name = "HttpResponseParser")]
 pub struct HttpResponseParser {
-    engine: Engine<CoreResponseParser>,
+    reported: Mutex<Reported>,
+    engine: Mutex<Engine<CoreResponseParser>>,
 }
 
 #[pymethods]
@@ -466,26 +513,30 @@ impl HttpResponseParser {
         };
         let limits = callback_limits(max_head, max_headers, max_line)?;
         Ok(HttpResponseParser {
-            engine: Engine::new(CoreResponseParser::new(limits, flags), Protocol::new(protocol, false)?),
+            reported: Mutex::new(Reported::default()),
+            engine: Mutex::new(Engine::new(
+                CoreResponseParser::new(limits, flags),
+                Protocol::new(protocol, false)?,
+            )),
         })
     }
 
     /// Parses `data`, calling the protocol's callbacks.
-    fn feed_data(&mut self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.engine.feed_data(py, data)
+    fn feed_data(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
+        engine(&self.engine)?.feed_data(py, data, &self.reported)
     }
 
     /// Records that a request with `method` was sent, so its response is
     /// framed right (no body after HEAD; a tunnel after a 2xx to CONNECT).
     /// An octonaut extension; returning True from `on_headers_complete` is
     /// the other way to say "no body".
-    fn expect(&mut self, py: Python<'_>, method: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn expect(&self, py: Python<'_>, method: &Bound<'_, PyAny>) -> PyResult<()> {
         let method: Vec<u8> = if let Ok(text) = method.cast::<PyString>() {
             text.to_str()?.as_bytes().to_vec()
         } else {
             feed_data(method)?.as_slice().to_vec()
         };
-        if self.engine.parser.expect(&method) {
+        if engine(&self.engine)?.parser.expect(&method) {
             Ok(())
         } else {
             Err(errors::buffer_full(py, "too many requests awaiting a response".into()))
@@ -494,21 +545,21 @@ impl HttpResponseParser {
 
     /// The current response's status code.
     fn get_status_code(&self) -> u16 {
-        self.engine.state.status
+        lock(&self.reported).status
     }
 
     /// `"1.1"` or `"1.0"`.
     fn get_http_version(&self) -> String {
-        version_string(&self.engine.state)
+        version_string(&self.reported)
     }
 
     /// Whether the connection stays open after the current message.
     fn should_keep_alive(&self) -> bool {
-        self.engine.state.keep_alive
+        lock(&self.reported).keep_alive
     }
 
     /// Whether the current message switches protocols.
     fn should_upgrade(&self) -> bool {
-        self.engine.state.upgrade
+        lock(&self.reported).upgrade
     }
 }
