@@ -147,6 +147,46 @@ fn name_arg<'a>(name: &'a Bound<'_, PyAny>) -> PyResult<std::borrow::Cow<'a, [u8
     Err(PyTypeError::new_err("header names are str or bytes"))
 }
 
+/// Fields stored inline in the Python object up to this many (one malloc
+/// less per message for typical requests); more go to the heap.
+const INLINE_FIELDS: usize = 16;
+
+/// A message's span table: inline for the common sizes, boxed beyond.
+enum FieldTable {
+    Inline {
+        len: u8,
+        fields: [Field; INLINE_FIELDS],
+    },
+    Heap(Box<[Field]>),
+}
+
+impl FieldTable {
+    fn from_slice(fields: &[Field]) -> Self {
+        if fields.len() <= INLINE_FIELDS {
+            let mut inline = [Field::default(); INLINE_FIELDS];
+            inline[..fields.len()].copy_from_slice(fields);
+            FieldTable::Inline {
+                len: fields.len() as u8,
+                fields: inline,
+            }
+        } else {
+            FieldTable::Heap(fields.into())
+        }
+    }
+}
+
+impl std::ops::Deref for FieldTable {
+    type Target = [Field];
+
+    #[inline]
+    fn deref(&self) -> &[Field] {
+        match self {
+            FieldTable::Inline { len, fields } => &fields[..*len as usize],
+            FieldTable::Heap(fields) => fields,
+        }
+    }
+}
+
 /// A case-insensitive multimap of header (or trailer) fields, in wire order.
 ///
 /// `h["host"]` / `h[b"Host"]` give the first value (KeyError if absent),
@@ -155,15 +195,15 @@ fn name_arg<'a>(name: &'a Bound<'_, PyAny>) -> PyResult<std::borrow::Cow<'a, [u8
 #[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Headers")]
 pub struct Headers {
     area: Py<PyBytes>,
-    fields: Box<[Field]>,
+    fields: FieldTable,
     items: PyOnceLock<Py<PyList>>,
 }
 
 impl Headers {
-    pub(crate) fn new(area: Py<PyBytes>, fields: Box<[Field]>) -> Self {
+    pub(crate) fn new(area: Py<PyBytes>, fields: &[Field]) -> Self {
         Headers {
             area,
-            fields,
+            fields: FieldTable::from_slice(fields),
             items: PyOnceLock::new(),
         }
     }
@@ -301,7 +341,7 @@ impl Parts {
         let area = PyBytes::new(py, record.area()).unbind();
         let headers = Py::new(
             py,
-            Headers::new(area.clone_ref(py), record.headers().into()),
+            Headers::new(area.clone_ref(py), record.headers()),
         )?;
         Ok(Parts {
             area,
@@ -319,7 +359,7 @@ impl Parts {
             .get_or_try_init(py, || {
                 Py::new(
                     py,
-                    Headers::new(self.area.clone_ref(py), self.trailer_fields.clone()),
+                    Headers::new(self.area.clone_ref(py), &self.trailer_fields),
                 )
             })
             .map(|t| t.clone_ref(py))
