@@ -8,7 +8,7 @@
 //! the raw extension bytes reported as fragments; `max_body` is checked where
 //! a size is declared, so an oversized body is refused before it is read.
 
-use super::chars::{hex_value, is_ws, FIELD, QDTEXT, TCHAR};
+use super::chars::{hex_value, FIELD, QDTEXT, TCHAR};
 use super::framing::{Body, Method};
 use super::machine::{After, Ext, Machine, Role, State};
 use super::sink::{HeadInfo, HttpSink};
@@ -197,6 +197,9 @@ impl Machine {
                 return self.bare_lf(After::ChunkSizeLine, input, i, sink);
             }
             if self.at(i) >= ext_limit_at {
+                if i > pos {
+                    sink.on_chunk_extension(&input[pos..i]);
+                }
                 return Err(ParseError::limit(
                     ErrorKind::ChunkExtensionTooLong,
                     ext_limit_at,
@@ -226,11 +229,12 @@ impl Machine {
             match next {
                 Some(state) => ext = state,
                 None => {
-                    // Whitespace or junk right after the size is a bad size;
-                    // anything wrong later is a bad extension.
-                    let kind = if self.ext_count == 0 && !is_ws(b) && ext == Ext::SemiWs {
-                        ErrorKind::InvalidChunkSize
-                    } else if self.ext_count == 0 {
+                    if i > pos {
+                        sink.on_chunk_extension(&input[pos..i]);
+                    }
+                    // Junk after the size (`5 x`, `5 \r\n`) is a bad size;
+                    // anything wrong after a `;` is a bad extension.
+                    let kind = if self.ext_count == 0 {
                         ErrorKind::InvalidChunkSize
                     } else {
                         ErrorKind::InvalidChunkExtension

@@ -55,7 +55,8 @@ impl Machine {
                 }
                 if self.field != Field::Other {
                     self.framing
-                        .on_value(self.field, b" ", self.at(pos), self.lenient)?;
+                        .on_value(self.field, b" ", self.at(pos), self.lenient)
+                        .map_err(|(error, _)| error)?;
                 }
                 self.state = State::ValueWs;
                 Ok(pos + 1)
@@ -187,8 +188,15 @@ impl Machine {
         if stop > pos {
             let fragment = &input[pos..stop];
             if self.field != Field::Other {
-                self.framing
-                    .on_value(self.field, fragment, self.at(pos), self.lenient)?;
+                let checked =
+                    self.framing
+                        .on_value(self.field, fragment, self.at(pos), self.lenient);
+                if let Err((error, seen)) = checked {
+                    // Report the bytes before the one that revealed the
+                    // error, as a split feed would have.
+                    self.value_fragment(&fragment[..seen], sink);
+                    return Err(error);
+                }
             }
             self.value_fragment(fragment, sink);
         }

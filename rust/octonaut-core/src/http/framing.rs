@@ -215,23 +215,28 @@ impl Framing {
     }
 
     /// Bytes of the value of `field`, the first at absolute `offset`.
-    /// Leading OWS has been skipped; trailing OWS is included.
+    /// Leading OWS has been skipped; trailing OWS is included. On error,
+    /// also returns the index in `bytes` of the byte that revealed it, so
+    /// the caller reports exactly the value bytes before it (the error offset
+    /// itself may point earlier, at the start of a bad coding).
     pub(crate) fn on_value(
         &mut self,
         field: Field,
         bytes: &[u8],
         offset: u64,
         lenient: Lenient,
-    ) -> Result<(), ParseError> {
+    ) -> Result<(), (ParseError, usize)> {
         match field {
             Field::ContentLength => {
                 for (i, &b) in bytes.iter().enumerate() {
-                    self.content_length_byte(b, offset + i as u64, lenient)?;
+                    self.content_length_byte(b, offset + i as u64, lenient)
+                        .map_err(|e| (e, i))?;
                 }
             }
             Field::TransferEncoding => {
                 for (i, &b) in bytes.iter().enumerate() {
-                    self.transfer_encoding_byte(b, offset + i as u64)?;
+                    self.transfer_encoding_byte(b, offset + i as u64)
+                        .map_err(|e| (e, i))?;
                 }
             }
             Field::Connection => {
@@ -300,10 +305,10 @@ impl Framing {
         }
         self.cl_state = ClState::Empty;
         match self.content_length {
-            Some(previous) if previous != self.cl_value => Err(ParseError::new(
-                ErrorKind::DuplicateContentLength,
-                self.cl_element_start,
-            )),
+            // Reported where the difference is known (the comma or the end).
+            Some(previous) if previous != self.cl_value => {
+                Err(ParseError::new(ErrorKind::DuplicateContentLength, at))
+            }
             _ => {
                 self.content_length = Some(self.cl_value);
                 Ok(())

@@ -68,6 +68,18 @@ impl ResponseParser {
         self.machine.expected.capacity()
     }
 
+    /// Restores a freshly constructed state (no allocation); the same as
+    /// [`Parser::reset`], callable without naming a sink type.
+    pub fn reset(&mut self) {
+        self.machine.reset();
+    }
+
+    /// The absolute offset of the next byte expected (bytes consumed since
+    /// construction or reset); the same as [`Parser::offset`].
+    pub fn offset(&self) -> u64 {
+        self.machine.offset
+    }
+
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.machine.limits

@@ -137,7 +137,12 @@ pub fn resp_parser(lenient: Lenient) -> ResponseParser {
 }
 
 /// Feeds `input` cut at `cuts` (sorted positions), then EOF when `eof`.
-pub fn run_split<P: Parser<Recorder>>(parser: &mut P, input: &[u8], cuts: &[usize], eof: bool) -> Outcome {
+pub fn run_split<P: Parser<Recorder>>(
+    parser: &mut P,
+    input: &[u8],
+    cuts: &[usize],
+    eof: bool,
+) -> Outcome {
     let mut sink = Recorder::default();
     let mut consumed = 0;
     let mut start = 0;
@@ -161,16 +166,21 @@ pub fn run_split<P: Parser<Recorder>>(parser: &mut P, input: &[u8], cuts: &[usiz
                 }
             }
             Err(e) => {
+                // On error, report the error offset as the progress made.
                 return Outcome {
                     events: sink.events,
-                    consumed,
+                    consumed: e.offset as usize,
                     error: Some(e),
-                }
+                };
             }
         }
         start = cut;
     }
-    let error = if eof { parser.parse_eof(&mut sink).err() } else { None };
+    let error = if eof {
+        parser.parse_eof(&mut sink).err()
+    } else {
+        None
+    };
     Outcome {
         events: sink.events,
         consumed,
@@ -231,11 +241,19 @@ pub fn messages(events: &[Ev]) -> Vec<Msg> {
             Ev::Reason(v) => m.reason = v.clone(),
             Ev::Version(a, b) => m.version = (*a, *b),
             Ev::Name(v) => {
-                let list = if in_trailers { &mut m.trailers } else { &mut m.headers };
+                let list = if in_trailers {
+                    &mut m.trailers
+                } else {
+                    &mut m.headers
+                };
                 list.push((v.clone(), Vec::new()));
             }
             Ev::Value(v) => {
-                let list = if in_trailers { &mut m.trailers } else { &mut m.headers };
+                let list = if in_trailers {
+                    &mut m.trailers
+                } else {
+                    &mut m.headers
+                };
                 list.last_mut().expect("value before name").1 = v.clone();
             }
             Ev::Head(h) => m.head = Some(*h),
