@@ -36,7 +36,9 @@ fn main() {
     let mut collector = MessageCollector::new(CollectorLimits::default());
     let start = Instant::now();
     for _ in 0..n {
-        parser.parse(std::hint::black_box(REQ), &mut collector).unwrap();
+        parser
+            .parse(std::hint::black_box(REQ), &mut collector)
+            .unwrap();
         collector.drain(|r| {
             std::hint::black_box(r.method());
         });

@@ -66,7 +66,11 @@ impl<T> Slab<T> {
                 value: make(),
                 generation: 0,
                 occupied: false,
-                next_free: if i + 1 < capacity { (i + 1) as u32 } else { NONE },
+                next_free: if i + 1 < capacity {
+                    (i + 1) as u32
+                } else {
+                    NONE
+                },
             })
             .collect();
         let free_head = if capacity == 0 { NONE } else { 0 };

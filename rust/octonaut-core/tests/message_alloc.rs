@@ -160,7 +160,10 @@ fn steady_state_allocates_nothing() {
         measured.1,
         (0..COUNT).filter(|i| i % 3 == 1).count() * 27 + chunked * 15
     );
-    assert_eq!(allocations, 0, "the parse loop allocated {allocations} times");
+    assert_eq!(
+        allocations, 0,
+        "the parse loop allocated {allocations} times"
+    );
 
     // The counter does count (so the zero above means something).
     ALLOCATIONS.store(0, Ordering::Relaxed);

@@ -111,7 +111,9 @@ impl Protocol {
             match protocol.getattr(name) {
                 Ok(attr) if attr.is_none() => Ok(None),
                 Ok(attr) => Ok(Some(attr.unbind())),
-                Err(err) if err.is_instance_of::<pyo3::exceptions::PyAttributeError>(protocol.py()) => {
+                Err(err)
+                    if err.is_instance_of::<pyo3::exceptions::PyAttributeError>(protocol.py()) =>
+                {
                     Ok(None)
                 }
                 Err(err) => Err(err),
@@ -337,7 +339,9 @@ impl<P: CoreParser> Engine<P> {
             Sticky::Parse(err) => {
                 ErrorClass::of(err.kind).error(py, &err.to_string(), err.code(), err.offset)
             }
-            Sticky::Callback(message) => ErrorClass::Callback.error(py, message, "callback_error", self.parser.offset()),
+            Sticky::Callback(message) => {
+                ErrorClass::Callback.error(py, message, "callback_error", self.parser.offset())
+            }
         }
     }
 
@@ -391,7 +395,6 @@ impl<P: CoreParser> Engine<P> {
             }
         }
     }
-
 }
 
 /// The two core parsers, as the engine drives them.
@@ -427,7 +430,11 @@ fn engine<P>(engine: &Mutex<Engine<P>>) -> PyResult<MutexGuard<'_, Engine<P>>> {
     }
 }
 
-fn callback_limits(max_head: usize, max_headers: usize, max_line: usize) -> PyResult<octonaut_core::http::Limits> {
+fn callback_limits(
+    max_head: usize,
+    max_headers: usize,
+    max_line: usize,
+) -> PyResult<octonaut_core::http::Limits> {
     limits(max_head, max_headers, None, max_line, 1024)
 }
 
@@ -539,7 +546,10 @@ impl HttpResponseParser {
         if engine(&self.engine)?.parser.expect(&method) {
             Ok(())
         } else {
-            Err(errors::buffer_full(py, "too many requests awaiting a response".into()))
+            Err(errors::buffer_full(
+                py,
+                "too many requests awaiting a response".into(),
+            ))
         }
     }
 

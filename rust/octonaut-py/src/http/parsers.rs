@@ -14,8 +14,8 @@
 use std::borrow::Cow;
 
 use octonaut_core::http::message::{CollectorLimits, MessageCollector, MessageRecord};
-use octonaut_core::http::{Lenient, Limits, RequestParser as CoreRequestParser};
 use octonaut_core::http::ResponseParser as CoreResponseParser;
+use octonaut_core::http::{Lenient, Limits, RequestParser as CoreRequestParser};
 use octonaut_core::parse::{ErrorKind, ParseError, Parser};
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::{PyTypeError, PyValueError};
