@@ -3,8 +3,8 @@
 //! Strategy: [`MessageCollector`] is an [`HttpSink`] that copies each token
 //! the parser reports, once, into the current [`MessageRecord`], a slot of a
 //! fixed-capacity [`Slab`]. A record keeps the start-line tokens and every
-//! field name and value back to back in one byte area (capacity
-//! `2 * max_head`, head then trailers, allocated at construction) and refers to them by [`Span`] offsets in a
+//! field name and value back to back in one byte area (bounded by
+//! `2 * max_head`: head, then trailers) and refers to them by [`Span`] offsets in a
 //! field table (capacity `2 * max_headers`: headers, then trailers); the
 //! de-chunked body goes to a second area bounded by `max_body`. Fragments of
 //! one token arrive back to back, so appending them extends the current span
@@ -16,11 +16,14 @@
 //! message, the collector returns [`Flow::Pause`]: the parser stops, the caller
 //! drains, then feeds the rest (backpressure; nothing grows).
 //!
-//! The body area starts small and grows (amortised doubling) up to
-//! `max_body`, keeping its capacity when the slot is reused: pinning
-//! `max_body` (1 MiB by default) per slot up front would cost more memory
-//! than the messages ever use, and after warm-up the areas have the sizes
-//! the traffic needs, so the steady state still allocates nothing.
+//! Every area has a bound fixed at construction, but commits memory on
+//! demand: it starts small and doubles up to its bound, and keeps its
+//! capacity when the slot is reused. Pinning the bounds up front (32 KiB of
+//! head area and 1 MiB of body per slot at the defaults) would cost a
+//! connection far more memory than its messages ever use; after warm-up the
+//! areas have the sizes the traffic needs, so the steady state allocates
+//! nothing (`tests/message_alloc.rs` proves it), and nothing ever grows past
+//! its bound.
 //!
 //! The collector enforces its own areas: a token that would overflow the
 //! byte area, the field table or the body area sets a pending
@@ -116,10 +119,10 @@ pub struct MessageRecord {
 impl MessageRecord {
     fn with_limits(limits: &CollectorLimits) -> Self {
         MessageRecord {
-            area: Vec::with_capacity(2 * limits.max_head),
-            fields: Vec::with_capacity(2 * limits.max_headers),
+            area: Vec::with_capacity((2 * limits.max_head).min(INITIAL_AREA)),
+            fields: Vec::with_capacity((2 * limits.max_headers).min(INITIAL_FIELDS)),
             header_count: 0,
-            body: Vec::with_capacity(limits.max_body.min(INITIAL_BODY)),
+            body: Vec::new(),
             method: Span::default(),
             target: Span::default(),
             reason: Span::default(),
@@ -211,8 +214,28 @@ impl MessageRecord {
     }
 }
 
-/// First body capacity of a slot; it doubles on demand up to `max_body`.
+/// First byte-area capacity of a slot; it doubles on demand up to its bound.
+const INITIAL_AREA: usize = 2048;
+/// First field-table capacity of a slot; it doubles on demand up to its bound.
+const INITIAL_FIELDS: usize = 32;
+/// First body capacity of a slot (once it sees a body); it doubles on demand
+/// up to `max_body`.
 const INITIAL_BODY: usize = 4096;
+
+/// Makes room for `extra` more bytes in `buf`, doubling its capacity but
+/// never beyond `bound` (the caller checked `len + extra <= bound`). The
+/// capacity is kept when the slot is reused, so this allocates only while
+/// the slot warms up to the sizes the traffic needs.
+#[inline]
+fn grow_within(buf: &mut Vec<u8>, extra: usize, bound: usize, initial: usize) {
+    if buf.capacity() - buf.len() < extra {
+        let wanted = (buf.len() + extra)
+            .max(buf.capacity() * 2)
+            .max(initial)
+            .min(bound);
+        buf.reserve_exact(wanted - buf.len());
+    }
+}
 
 /// Which token the last fragment extended (fragments of one token arrive
 /// back to back, so a change of kind starts a new span).
@@ -357,6 +380,12 @@ impl MessageCollector {
             return None;
         }
         let start = record.area.len() as u32;
+        grow_within(
+            &mut record.area,
+            fragment.len(),
+            area_capacity,
+            INITIAL_AREA,
+        );
         record.area.extend_from_slice(fragment);
         let end = record.area.len() as u32;
         if !continuing {
@@ -457,6 +486,13 @@ impl HttpSink for MessageCollector {
             self.fail(ErrorKind::TooManyHeaders);
             return;
         }
+        if record.fields.len() == record.fields.capacity() {
+            // Double, but never past the bound (kept when the slot is reused).
+            let wanted = (record.fields.capacity() * 2)
+                .max(INITIAL_FIELDS)
+                .min(max_fields);
+            record.fields.reserve_exact(wanted - record.fields.len());
+        }
         record.fields.push(field);
         if !in_trailers {
             record.header_count = record.fields.len();
@@ -493,14 +529,7 @@ impl HttpSink for MessageCollector {
             self.fail(ErrorKind::BodyTooLarge);
             return;
         }
-        if record.body.capacity() - record.body.len() < fragment.len() {
-            // Grow by doubling, capped at max_body; the capacity is kept when
-            // the slot is reused, so this happens only while warming up.
-            let wanted = (record.body.len() + fragment.len())
-                .max(record.body.capacity() * 2)
-                .min(max_body);
-            record.body.reserve_exact(wanted - record.body.len());
-        }
+        grow_within(&mut record.body, fragment.len(), max_body, INITIAL_BODY);
         record.body.extend_from_slice(fragment);
     }
 
