@@ -1,19 +1,22 @@
 //! Complete HTTP messages assembled into slab records.
 //!
 //! Strategy: [`MessageCollector`] is an [`HttpSink`] that copies each token
-//! the parser reports, once, into the current [`MessageRecord`], a slot of a
-//! fixed-capacity [`Slab`]. A record keeps the start-line tokens and every
-//! field name and value back to back in one byte area (bounded by
-//! `2 * max_head`: head, then trailers) and refers to them by [`Span`] offsets in a
-//! field table (capacity `2 * max_headers`: headers, then trailers); the
+//! the parser reports, once, into a [`MessageRecord`]. A record keeps the
+//! start-line tokens and every field name and value back to back in one byte
+//! area (bounded by `2 * max_head`: head, then trailers) and refers to them
+//! by [`Span`] offsets in a field table (bounded by `2 * max_headers`); the
 //! de-chunked body goes to a second area bounded by `max_body`. Fragments of
 //! one token arrive back to back, so appending them extends the current span
-//! and a token split across feeds costs nothing extra. Complete records are
-//! queued in arrival order; the caller reads them ([`MessageCollector::pop`],
-//! [`MessageCollector::record`]) and gives the slot back
-//! ([`MessageCollector::release`]). Slots (and their buffers) are reused, so
-//! the steady state allocates nothing. When every slot holds an unreleased
-//! message, the collector returns [`Flow::Pause`]: the parser stops, the caller
+//! and a token split across feeds costs nothing extra. The message being
+//! parsed is staged in a record owned by the collector (so no event pays a
+//! slab lookup); when it completes, it is swapped into a free slot of a
+//! fixed-capacity [`Slab`] (moving buffers, not bytes) and its key queued in
+//! arrival order. The caller reads records ([`MessageCollector::pop`],
+//! [`MessageCollector::record`]) and gives the slots back
+//! ([`MessageCollector::release`]). Buffers are reused, so the steady state
+//! allocates nothing. When every slot holds an unreleased message, the
+//! collector returns [`Flow::Pause`] (after the completion that filled the
+//! slab, and at the next message's start): the parser stops, the caller
 //! drains, then feeds the rest (backpressure; nothing grows).
 //!
 //! Every area has a bound fixed at construction, but commits memory on
@@ -253,7 +256,11 @@ enum Token {
 pub struct MessageCollector {
     slab: Slab<MessageRecord>,
     ready: VecDeque<Key>,
-    current: Option<Key>,
+    /// The message being parsed. Events write here directly (no slab lookup
+    /// per fragment); completion swaps it into a free slot, which moves the
+    /// buffers and allocates nothing.
+    staging: MessageRecord,
+    in_message: bool,
     token: Token,
     token_start: u32,
     name: Span,
@@ -264,13 +271,14 @@ pub struct MessageCollector {
 }
 
 impl MessageCollector {
-    /// A collector with `limits.max_pending` record slots, all allocated now.
+    /// A collector with `limits.max_pending` record slots, all created now.
     pub fn new(limits: CollectorLimits) -> Self {
         let pending = limits.max_pending.max(1);
         MessageCollector {
             slab: Slab::new(pending, || MessageRecord::with_limits(&limits)),
             ready: VecDeque::with_capacity(pending),
-            current: None,
+            staging: MessageRecord::with_limits(&limits),
+            in_message: false,
             token: Token::None,
             token_start: 0,
             name: Span::default(),
@@ -299,7 +307,12 @@ impl MessageCollector {
 
     /// True while a message has started but not completed.
     pub fn in_message(&self) -> bool {
-        self.current.is_some()
+        self.in_message
+    }
+
+    /// The message being parsed (meaningful while [`Self::in_message`]).
+    pub fn partial(&self) -> &MessageRecord {
+        &self.staging
     }
 
     /// The oldest complete message, removed from the queue (its slot stays
@@ -308,7 +321,7 @@ impl MessageCollector {
         self.ready.pop_front()
     }
 
-    /// The record a key names (complete, or the message being parsed).
+    /// The complete record a key names.
     pub fn record(&self, key: Key) -> Option<&MessageRecord> {
         self.slab.get(key)
     }
@@ -338,7 +351,8 @@ impl MessageCollector {
     pub fn reset(&mut self) {
         self.slab.clear();
         self.ready.clear();
-        self.current = None;
+        self.staging.clear();
+        self.in_message = false;
         self.token = Token::None;
         self.in_trailers = false;
         self.error = None;
@@ -350,45 +364,25 @@ impl MessageCollector {
         }
     }
 
-    /// The record being filled, taking a slot if none is (a paused
-    /// `on_message_begin` retries here once the caller has drained).
-    fn current(&mut self) -> Option<&mut MessageRecord> {
-        if self.current.is_none() {
-            self.current = self.slab.insert_with(MessageRecord::clear);
-            if self.current.is_none() {
-                // The caller fed more input without draining a full collector.
-                self.fail(ErrorKind::UnexpectedMessage);
-                return None;
-            }
-        }
-        let key = self.current?;
-        self.slab.get_mut(key)
-    }
-
     /// Appends a fragment of token `kind` to the byte area and returns the
     /// span of the whole token so far (fragments of one token are adjacent).
+    #[inline]
     fn append(&mut self, kind: Token, fragment: &[u8]) -> Option<Span> {
         if self.error.is_some() {
             return None;
         }
-        let continuing = self.token == kind;
-        self.token = kind;
-        let area_capacity = 2 * self.limits.max_head;
-        let record = self.current()?;
-        if record.area.len() + fragment.len() > area_capacity {
+        let area_bound = 2 * self.limits.max_head;
+        let area = &mut self.staging.area;
+        if area.len() + fragment.len() > area_bound {
             self.fail(ErrorKind::HeadTooLarge);
             return None;
         }
-        let start = record.area.len() as u32;
-        grow_within(
-            &mut record.area,
-            fragment.len(),
-            area_capacity,
-            INITIAL_AREA,
-        );
-        record.area.extend_from_slice(fragment);
-        let end = record.area.len() as u32;
-        if !continuing {
+        let start = area.len() as u32;
+        grow_within(area, fragment.len(), area_bound, INITIAL_AREA);
+        area.extend_from_slice(fragment);
+        let end = area.len() as u32;
+        if self.token != kind {
+            self.token = kind;
             self.token_start = start;
         }
         Some(Span {
@@ -396,59 +390,46 @@ impl MessageCollector {
             end,
         })
     }
-
-    /// Appends a start-line fragment and stores the token's span with `set`.
-    fn append_start_line(
-        &mut self,
-        kind: Token,
-        fragment: &[u8],
-        set: fn(&mut MessageRecord, Span),
-    ) {
-        if let Some(span) = self.append(kind, fragment) {
-            if let Some(record) = self.current.and_then(|k| self.slab.get_mut(k)) {
-                set(record, span);
-            }
-        }
-    }
 }
 
 impl HttpSink for MessageCollector {
     fn on_message_begin(&mut self) -> Flow {
         self.token = Token::None;
         self.in_trailers = false;
-        if self.current.is_none() {
-            self.current = self.slab.insert_with(MessageRecord::clear);
-        }
-        if self.current.is_none() {
-            // Every slot holds an undrained message: stop until released.
+        self.staging.clear();
+        self.in_message = true;
+        if self.slab.is_full() {
+            // Every slot holds an undrained message: stop until one is released.
             return Flow::Pause;
         }
         Flow::Continue
     }
 
     fn on_method(&mut self, fragment: &[u8]) {
-        self.append_start_line(Token::Method, fragment, |r, s| r.method = s);
-    }
-
-    fn on_target(&mut self, fragment: &[u8]) {
-        self.append_start_line(Token::Target, fragment, |r, s| r.target = s);
-    }
-
-    fn on_status(&mut self, code: u16) {
-        if let Some(record) = self.current() {
-            record.status = code;
+        if let Some(span) = self.append(Token::Method, fragment) {
+            self.staging.method = span;
         }
     }
 
+    fn on_target(&mut self, fragment: &[u8]) {
+        if let Some(span) = self.append(Token::Target, fragment) {
+            self.staging.target = span;
+        }
+    }
+
+    fn on_status(&mut self, code: u16) {
+        self.staging.status = code;
+    }
+
     fn on_reason(&mut self, fragment: &[u8]) {
-        self.append_start_line(Token::Reason, fragment, |r, s| r.reason = s);
+        if let Some(span) = self.append(Token::Reason, fragment) {
+            self.staging.reason = span;
+        }
     }
 
     fn on_version(&mut self, major: u8, minor: u8) {
         self.token = Token::None;
-        if let Some(record) = self.current() {
-            record.version = (major, minor);
-        }
+        self.staging.version = (major, minor);
     }
 
     fn on_header_name(&mut self, fragment: &[u8]) {
@@ -478,10 +459,12 @@ impl HttpSink for MessageCollector {
             value: self.value,
         };
         let max_fields = 2 * self.limits.max_headers;
-        let max_headers = self.limits.max_headers;
-        let in_trailers = self.in_trailers;
-        let Some(record) = self.current() else { return };
-        let limit = if in_trailers { max_fields } else { max_headers };
+        let limit = if self.in_trailers {
+            max_fields
+        } else {
+            self.limits.max_headers
+        };
+        let record = &mut self.staging;
         if record.fields.len() >= limit {
             self.fail(ErrorKind::TooManyHeaders);
             return;
@@ -494,7 +477,7 @@ impl HttpSink for MessageCollector {
             record.fields.reserve_exact(wanted - record.fields.len());
         }
         record.fields.push(field);
-        if !in_trailers {
+        if !self.in_trailers {
             record.header_count = record.fields.len();
         }
     }
@@ -505,14 +488,13 @@ impl HttpSink for MessageCollector {
         if info.content_length.is_some_and(|n| n > max_body) {
             self.fail(ErrorKind::BodyTooLarge);
         }
-        if let Some(record) = self.current() {
-            record.info = *info;
-            record.header_count = record.fields.len();
-            if info.status != 0 {
-                record.status = info.status;
-            }
-            record.version = (info.version_major, info.version_minor);
+        let record = &mut self.staging;
+        record.info = *info;
+        record.header_count = record.fields.len();
+        if info.status != 0 {
+            record.status = info.status;
         }
+        record.version = (info.version_major, info.version_minor);
         HeadersAction {
             skip_body: false,
             pause: self.error.is_some(),
@@ -524,13 +506,13 @@ impl HttpSink for MessageCollector {
             return;
         }
         let max_body = self.limits.max_body;
-        let Some(record) = self.current() else { return };
-        if record.body.len() + fragment.len() > max_body {
+        let body = &mut self.staging.body;
+        if body.len() + fragment.len() > max_body {
             self.fail(ErrorKind::BodyTooLarge);
             return;
         }
-        grow_within(&mut record.body, fragment.len(), max_body, INITIAL_BODY);
-        record.body.extend_from_slice(fragment);
+        grow_within(body, fragment.len(), max_body, INITIAL_BODY);
+        body.extend_from_slice(fragment);
     }
 
     fn on_trailers_begin(&mut self) {
@@ -541,23 +523,23 @@ impl HttpSink for MessageCollector {
     fn on_message_complete(&mut self) -> Flow {
         self.token = Token::None;
         self.in_trailers = false;
+        self.in_message = false;
         if self.error.is_some() {
             return Flow::Pause;
         }
-        if self.current.is_none() {
-            // A message with no events but begin/complete still gets a record.
-            let _ = self.current();
-        }
-        match self.current.take() {
-            Some(key) => {
-                self.ready.push_back(key);
-                if self.slab.is_full() {
-                    Flow::Pause
-                } else {
-                    Flow::Continue
-                }
+        let staging = &mut self.staging;
+        match self.slab.insert_with(|slot| std::mem::swap(slot, staging)) {
+            Some(key) => self.ready.push_back(key),
+            None => {
+                // The caller fed more input without draining a full collector.
+                self.fail(ErrorKind::UnexpectedMessage);
+                return Flow::Pause;
             }
-            None => Flow::Pause,
+        }
+        if self.slab.is_full() {
+            Flow::Pause
+        } else {
+            Flow::Continue
         }
     }
 }
@@ -694,7 +676,7 @@ mod tests {
         assert_eq!(c.on_message_begin(), Flow::Pause);
         let first = c.pop().unwrap();
         c.release(first);
-        // The paused message takes the freed slot on its next event.
+        // The paused message completes into the freed slot.
         c.on_method(b"GET");
         c.on_target(b"/");
         c.on_version(1, 1);
@@ -705,6 +687,16 @@ mod tests {
         c.drain(|r| methods.push(r.method().to_vec()));
         assert_eq!(methods, vec![b"GET".to_vec(), b"GET".to_vec()]);
         assert!(c.take_error().is_none());
+    }
+
+    #[test]
+    fn completing_into_a_full_slab_is_an_error_not_growth() {
+        let mut c = MessageCollector::new(limits(1));
+        assert_eq!(replay_request(&mut c, b""), Flow::Pause);
+        assert_eq!(c.on_message_begin(), Flow::Pause);
+        assert_eq!(c.on_message_complete(), Flow::Pause);
+        assert_eq!(c.take_error(), Some(ErrorKind::UnexpectedMessage));
+        assert_eq!(c.ready_len(), 1);
     }
 
     #[test]
