@@ -56,25 +56,34 @@ PIPELINE = 16
 REQ16 = REQ * PIPELINE
 
 
-def rate(run: Callable[[int], None], per_call: int, seconds: float, repeats: int) -> float:
-    """Best requests/second of `repeats` timed runs of about `seconds` each."""
-    n = 64
-    while True:  # calibrate the loop count
+def calibrate(run: Callable[[int], None], seconds: float) -> int:
+    """A loop count that takes about `seconds`."""
+    n = 16
+    while True:
         start = time.perf_counter()
         run(n)
         elapsed = time.perf_counter() - start
         if elapsed > seconds / 4:
-            break
+            return max(1, int(n * seconds / elapsed))
         n *= 2
-    n = max(1, int(n * seconds / elapsed))
-    best = 0.0
+
+
+def rates(
+    contenders: dict[str, tuple[Callable[[int], None], int]], seconds: float, repeats: int
+) -> dict[str, float]:
+    """Best requests/second of each contender over `repeats` rounds; the
+    rounds interleave the contenders so a noisy machine hurts all alike."""
+    counts = {name: calibrate(run, seconds) for name, (run, _) in contenders.items()}
+    best = dict.fromkeys(contenders, 0.0)
     gc.disable()
     try:
         for _ in range(repeats):
-            start = time.perf_counter()
-            run(n)
-            elapsed = time.perf_counter() - start
-            best = max(best, n * per_call / elapsed)
+            for name, (run, per_call) in contenders.items():
+                n = counts[name]
+                start = time.perf_counter()
+                run(n)
+                elapsed = time.perf_counter() - start
+                best[name] = max(best[name], n * per_call / elapsed)
     finally:
         gc.enable()
     return best
@@ -182,17 +191,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short runs (smoke test)")
     args = parser.parse_args()
-    seconds, repeats = (0.05, 1) if args.quick else (0.5, 5)
+    seconds, repeats = (0.05, 1) if args.quick else (0.2, 15)
 
     rows: list[tuple[str, str, float, float]] = []
 
     def case(name: str, ours: Callable, peers: dict[str, tuple[Callable, int]], per_call: int):
-        ours_rate = rate(ours, per_call, seconds, repeats)
-        for peer, (run, peer_per_call) in peers.items():
-            peer_rate = rate(run, peer_per_call, seconds, repeats)
-            rows.append((name, peer, peer_rate, ours_rate))
-        if not peers:
-            rows.append((name, "-", 0.0, ours_rate))
+        best = rates({"ours": (ours, per_call), **peers}, seconds, repeats)
+        for peer in peers:
+            rows.append((name, peer, best[peer], best["ours"]))
 
     def peers(data: bytes, host_only: bool) -> dict[str, tuple[Callable, int]]:
         out: dict[str, tuple[Callable, int]] = {}
