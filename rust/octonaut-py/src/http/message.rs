@@ -95,6 +95,26 @@ static INTERNED_METHODS: Interned = Interned::new(METHODS);
 static INTERNED_NAMES: Interned = Interned::new(HEADER_NAMES);
 static EMPTY_BYTES: PyOnceLock<Py<PyBytes>> = PyOnceLock::new();
 
+/// The object cached in `cell`, made on first use. Unlike
+/// `PyOnceLock::get_or_init`, this never detaches from the interpreter (a GIL
+/// release and re-acquire, which would cost more than building a message):
+/// a thread racing on the same object may build the value too, and then
+/// keeps its own (equal) copy.
+#[inline]
+fn cached<T>(
+    cell: &PyOnceLock<Py<T>>,
+    py: Python<'_>,
+    make: impl FnOnce() -> PyResult<Py<T>>,
+) -> PyResult<Py<T>> {
+    if let Some(value) = cell.get(py) {
+        return Ok(value.clone_ref(py));
+    }
+    let value = make()?;
+    let out = value.clone_ref(py);
+    let _ = cell.set(py, value);
+    Ok(out)
+}
+
 /// `b""`, shared.
 pub(crate) fn empty_bytes(py: Python<'_>) -> Py<PyBytes> {
     EMPTY_BYTES
@@ -219,19 +239,18 @@ impl Headers {
             .map(|f| f.value)
     }
 
-    fn items_list<'py>(&self, py: Python<'py>) -> Bound<'py, PyList> {
-        self.items
-            .get_or_init(py, || {
-                let area = self.area.bind(py).as_bytes();
-                let pairs = self.fields.iter().map(|f| {
-                    let name = name_bytes(py, f.name.of(area));
-                    let value = bytes_of(py, f.value.of(area));
-                    PyTuple::new(py, [name, value]).expect("a 2-tuple")
-                });
-                PyList::new(py, pairs).expect("a list").unbind()
-            })
-            .bind(py)
-            .clone()
+    fn items_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = cached(&self.items, py, || {
+            let area = self.area.bind(py).as_bytes();
+            let list = PyList::empty(py);
+            for f in self.fields.iter() {
+                let name = name_bytes(py, f.name.of(area));
+                let value = bytes_of(py, f.value.of(area));
+                list.append(PyTuple::new(py, [name, value])?)?;
+            }
+            Ok(list.unbind())
+        })?;
+        Ok(list.into_bound(py))
     }
 }
 
@@ -288,7 +307,7 @@ impl Headers {
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.items_list(py)
+        self.items_list(py)?
             .into_any()
             .try_iter()
             .map(Bound::into_any)
@@ -296,7 +315,7 @@ impl Headers {
 
     /// `(name, value)` pairs in wire order (a new list).
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self.items_list(py);
+        let items = self.items_list(py)?;
         PyList::new(py, items.iter())
     }
 
@@ -334,7 +353,7 @@ impl Headers {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let items = self.items_list(py);
+        let items = self.items_list(py)?;
         Ok(format!("Headers({})", items.repr()?))
     }
 }
@@ -366,14 +385,12 @@ impl Parts {
     }
 
     fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
-        self.trailers
-            .get_or_try_init(py, || {
-                Py::new(
-                    py,
-                    Headers::new(self.area.clone_ref(py), &self.trailer_fields),
-                )
-            })
-            .map(|t| t.clone_ref(py))
+        cached(&self.trailers, py, || {
+            Py::new(
+                py,
+                Headers::new(self.area.clone_ref(py), &self.trailer_fields),
+            )
+        })
     }
 }
 
@@ -410,12 +427,10 @@ impl Request {
 
     /// The request-target as received, e.g. `b"/index.html?q=1"`.
     #[getter]
-    fn target(&self, py: Python<'_>) -> Py<PyBytes> {
-        self.target_obj
-            .get_or_init(py, || {
-                PyBytes::new(py, self.target.of(self.parts.area.bind(py).as_bytes())).unbind()
-            })
-            .clone_ref(py)
+    fn target(&self, py: Python<'_>) -> PyResult<Py<PyBytes>> {
+        cached(&self.target_obj, py, || {
+            Ok(PyBytes::new(py, self.target.of(self.parts.area.bind(py).as_bytes())).unbind())
+        })
     }
 
     /// `"1.1"` or `"1.0"`.
