@@ -159,7 +159,7 @@ fn name_arg<'a>(name: &'a Bound<'_, PyAny>) -> PyResult<std::borrow::Cow<'a, [u8
         return Ok(std::borrow::Cow::Borrowed(bytes.as_bytes()));
     }
     if let Ok(text) = name.cast::<PyString>() {
-        return Ok(std::borrow::Cow::Owned(text.to_str()?.as_bytes().to_vec()));
+        return Ok(std::borrow::Cow::Borrowed(text.to_str()?.as_bytes()));
     }
     if let Ok(bytes) = name.extract::<Vec<u8>>() {
         return Ok(std::borrow::Cow::Owned(bytes));
