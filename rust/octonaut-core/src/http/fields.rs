@@ -38,19 +38,15 @@ impl Machine {
                 return self.line_start(input, pos, sink);
             }
             let end = self.window(pos, len)?;
-            let colon = pos + scan::token_end(&input[pos..end]);
+            let landmarks = scan::field_line(&input[pos..end]);
+            let colon = pos + landmarks.colon;
             if colon >= end || input[colon] != b':' {
                 return self.line_start(input, pos, sink);
             }
-            let value_start = {
-                let mut v = colon + 1;
-                while v < end && is_ws(input[v]) {
-                    v += 1;
-                }
-                v
-            };
-            let value_stop = value_start + scan::value_end(&input[value_start..end]);
-            if value_stop + 1 >= end || input[value_stop] != b'\r' || input[value_stop + 1] != b'\n' {
+            let value_start = pos + landmarks.value_start;
+            let value_stop = pos + landmarks.value_stop;
+            if value_stop + 1 >= end || input[value_stop] != b'\r' || input[value_stop + 1] != b'\n'
+            {
                 return self.line_start(input, pos, sink);
             }
             // A whole, well-formed line [pos, value_stop + 2).
@@ -73,11 +69,15 @@ impl Machine {
             };
             let value = &input[value_start..value_stop];
             if self.field != Field::Other {
-                self.framing
-                    .on_field_name(self.field, self.name_start, self.minor == 0, self.lenient)?;
-                let checked = self
-                    .framing
-                    .on_value(self.field, value, self.at(value_start), self.lenient);
+                self.framing.on_field_name(
+                    self.field,
+                    self.name_start,
+                    self.minor == 0,
+                    self.lenient,
+                )?;
+                let checked =
+                    self.framing
+                        .on_value(self.field, value, self.at(value_start), self.lenient);
                 if let Err((error, seen)) = checked {
                     self.value_nonempty = false;
                     self.held_ws_len = 0;
