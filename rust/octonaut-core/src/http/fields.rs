@@ -75,9 +75,13 @@ impl Machine {
                     self.minor == 0,
                     self.lenient,
                 )?;
-                let checked =
-                    self.framing
-                        .on_value(self.field, value, self.at(value_start), self.lenient);
+                let checked = self.framing.on_value(
+                    self.field,
+                    value,
+                    self.at(value_start),
+                    self.lenient,
+                    true,
+                );
                 if let Err((error, seen)) = checked {
                     self.value_nonempty = false;
                     self.held_ws_len = 0;
@@ -138,7 +142,7 @@ impl Machine {
                 }
                 if self.field != Field::Other {
                     self.framing
-                        .on_value(self.field, b" ", self.at(pos), self.lenient)
+                        .on_value(self.field, b" ", self.at(pos), self.lenient, false)
                         .map_err(|(error, _)| error)?;
                 }
                 self.state = State::ValueWs;
@@ -273,7 +277,7 @@ impl Machine {
             if self.field != Field::Other {
                 let checked =
                     self.framing
-                        .on_value(self.field, fragment, self.at(pos), self.lenient);
+                        .on_value(self.field, fragment, self.at(pos), self.lenient, false);
                 if let Err((error, seen)) = checked {
                     // Report the bytes before the one that revealed the
                     // error, as a split feed would have.
