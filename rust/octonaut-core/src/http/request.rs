@@ -183,6 +183,9 @@ impl Machine {
     ) -> Result<usize, ParseError> {
         let end = self.window(pos, input.len())?;
         let mut i = pos;
+        // A byte that breaks the form's rules; the bytes before it are
+        // still reported, as they would be had the input been split there.
+        let mut broken = false;
         match form {
             TargetForm::Free => i += scan::target_end(&input[pos..end]),
             TargetForm::Scheme => {
@@ -190,23 +193,26 @@ impl Machine {
                     i += 1;
                 }
                 if i < end {
-                    if input[i] != b':' {
-                        return Err(self.fail(ErrorKind::InvalidTarget, i));
+                    if input[i] == b':' {
+                        i += 1;
+                        self.state = State::Target(TargetForm::Free);
+                        i += scan::target_end(&input[i..end]);
+                    } else {
+                        broken = true;
                     }
-                    i += 1;
-                    self.state = State::Target(TargetForm::Free);
-                    i += scan::target_end(&input[i..end]);
                 }
             }
             TargetForm::Authority => {
                 while i < end {
                     match input[i] {
                         b'/' | b'?' | b'#' | b'@' => {
-                            return Err(self.fail(ErrorKind::InvalidTarget, i))
+                            broken = true;
+                            break;
                         }
                         b':' => self.target_colon = true,
                         b' ' if !self.target_colon => {
-                            return Err(self.fail(ErrorKind::InvalidTarget, i))
+                            broken = true;
+                            break;
                         }
                         b if !TARGET[b as usize] => break,
                         _ => {}
@@ -219,6 +225,9 @@ impl Machine {
         }
         if i > pos {
             sink.on_target(&input[pos..i]);
+        }
+        if broken {
+            return Err(self.fail(ErrorKind::InvalidTarget, i));
         }
         if i == end {
             return Ok(i);
