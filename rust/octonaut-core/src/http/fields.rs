@@ -9,7 +9,7 @@
 //! exact value. A field is completed (`on_header_complete`) at the first byte
 //! of the next line, because only then is it known not to be folded.
 
-use super::chars::is_ws;
+use super::chars::{is_ws, TCHAR};
 use super::framing::Field;
 use super::lenient::Lenient;
 use super::machine::{After, Machine, State};
@@ -18,6 +18,93 @@ use super::sink::HttpSink;
 use crate::parse::{ErrorKind, ParseError};
 
 impl Machine {
+    /// The fast path for field lines: while whole `name: value CRLF` lines
+    /// are in the input, parse them here without going back to the
+    /// dispatcher. Anything unusual (a split line, whitespace, an error, the
+    /// end of the head) is handed to the byte-exact state handlers, which
+    /// behave identically; so this path changes speed, never results.
+    pub(super) fn field_lines<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        mut pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        let len = input.len();
+        loop {
+            if pos >= len {
+                return Ok(pos);
+            }
+            if !TCHAR[input[pos] as usize] {
+                return self.line_start(input, pos, sink);
+            }
+            let end = self.window(pos, len)?;
+            let landmarks = scan::field_line(&input[pos..end]);
+            let colon = pos + landmarks.colon;
+            if colon >= end || input[colon] != b':' {
+                return self.line_start(input, pos, sink);
+            }
+            let value_start = pos + landmarks.value_start;
+            let value_stop = pos + landmarks.value_stop;
+            if value_stop + 1 >= end || input[value_stop] != b'\r' || input[value_stop + 1] != b'\n'
+            {
+                return self.line_start(input, pos, sink);
+            }
+            // A whole, well-formed line [pos, value_stop + 2).
+            self.finish_field(sink)?;
+            self.fields += 1;
+            if self.fields > self.limits.max_headers {
+                return Err(ParseError::limit(
+                    ErrorKind::TooManyHeaders,
+                    self.at(pos),
+                    self.limits.max_headers as u64,
+                ));
+            }
+            let name = &input[pos..colon];
+            sink.on_header_name(name);
+            self.name_start = self.at(pos);
+            self.field = if self.trailers {
+                Field::Other
+            } else {
+                Field::classify(name)
+            };
+            let value = &input[value_start..value_stop];
+            if self.field != Field::Other {
+                self.framing.on_field_name(
+                    self.field,
+                    self.name_start,
+                    self.minor == 0,
+                    self.lenient,
+                )?;
+                let checked = self.framing.on_value(
+                    self.field,
+                    value,
+                    self.at(value_start),
+                    self.lenient,
+                    true,
+                );
+                if let Err((error, seen)) = checked {
+                    self.value_nonempty = false;
+                    self.held_ws_len = 0;
+                    self.value_fragment(&value[..seen], sink);
+                    return Err(error);
+                }
+            }
+            let mut keep = value.len();
+            while keep > 0 && is_ws(value[keep - 1]) {
+                keep -= 1;
+            }
+            if keep > 0 {
+                sink.on_header_value(&value[..keep]);
+            }
+            self.value_nonempty = keep > 0;
+            self.held_ws_len = 0;
+            self.value_end_at = self.at(value_stop);
+            self.field_pending = true;
+            pos = value_stop + 2;
+            self.new_line(pos);
+        }
+    }
+
     /// The first byte of a field line, or of the empty line ending the head.
     pub(super) fn line_start<S: HttpSink + ?Sized>(
         &mut self,
@@ -55,7 +142,7 @@ impl Machine {
                 }
                 if self.field != Field::Other {
                     self.framing
-                        .on_value(self.field, b" ", self.at(pos), self.lenient)
+                        .on_value(self.field, b" ", self.at(pos), self.lenient, false)
                         .map_err(|(error, _)| error)?;
                 }
                 self.state = State::ValueWs;
@@ -190,7 +277,7 @@ impl Machine {
             if self.field != Field::Other {
                 let checked =
                     self.framing
-                        .on_value(self.field, fragment, self.at(pos), self.lenient);
+                        .on_value(self.field, fragment, self.at(pos), self.lenient, false);
                 if let Err((error, seen)) = checked {
                     // Report the bytes before the one that revealed the
                     // error, as a split feed would have.

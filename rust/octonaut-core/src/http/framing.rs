@@ -25,13 +25,21 @@ pub(crate) enum Field {
 
 impl Field {
     /// Classifies a complete field name.
+    #[inline]
     pub(crate) fn classify(name: &[u8]) -> Field {
-        match name.len() {
-            7 if name.eq_ignore_ascii_case(b"upgrade") => Field::Upgrade,
-            10 if name.eq_ignore_ascii_case(b"connection") => Field::Connection,
-            14 if name.eq_ignore_ascii_case(b"content-length") => Field::ContentLength,
-            17 if name.eq_ignore_ascii_case(b"transfer-encoding") => Field::TransferEncoding,
-            _ => Field::Other,
+        // Length and first letter rule out almost every other field before
+        // a full case-insensitive comparison.
+        let (expected, field): (&[u8], Field) = match (name.len(), name[0] | 0x20) {
+            (7, b'u') => (b"upgrade", Field::Upgrade),
+            (10, b'c') => (b"connection", Field::Connection),
+            (14, b'c') => (b"content-length", Field::ContentLength),
+            (17, b't') => (b"transfer-encoding", Field::TransferEncoding),
+            _ => return Field::Other,
+        };
+        if name.eq_ignore_ascii_case(expected) {
+            field
+        } else {
+            Field::Other
         }
     }
 }
@@ -215,7 +223,8 @@ impl Framing {
     }
 
     /// Bytes of the value of `field`, the first at absolute `offset`.
-    /// Leading OWS has been skipped; trailing OWS is included. On error,
+    /// Leading OWS has been skipped; trailing OWS is included; `whole` says
+    /// `bytes` is the entire value (not a fragment). On error,
     /// also returns the index in `bytes` of the byte that revealed it, so
     /// the caller reports exactly the value bytes before it (the error offset
     /// itself may point earlier, at the start of a bad coding).
@@ -225,6 +234,7 @@ impl Framing {
         bytes: &[u8],
         offset: u64,
         lenient: Lenient,
+        whole: bool,
     ) -> Result<(), (ParseError, usize)> {
         match field {
             Field::ContentLength => {
@@ -240,8 +250,10 @@ impl Framing {
                 }
             }
             Field::Connection => {
-                for &b in bytes {
-                    self.connection_byte(b);
+                if !(whole && self.connection_single_token(bytes)) {
+                    for &b in bytes {
+                        self.connection_byte(b);
+                    }
                 }
             }
             Field::Upgrade => {
@@ -398,6 +410,28 @@ impl Framing {
             _ => return Err(bad),
         }
         Ok(())
+    }
+
+    /// The common case of a whole `Connection` value that is one known
+    /// token (`keep-alive`, `close`, `upgrade`) in one fragment; false when
+    /// the general per-byte path must run instead.
+    #[inline]
+    fn connection_single_token(&mut self, bytes: &[u8]) -> bool {
+        if self.conn_state != ListState::Before {
+            return false;
+        }
+        let flag = if bytes.eq_ignore_ascii_case(b"keep-alive") {
+            &mut self.keep_alive
+        } else if bytes.eq_ignore_ascii_case(b"close") {
+            &mut self.close
+        } else if bytes.eq_ignore_ascii_case(b"upgrade") {
+            &mut self.conn_upgrade
+        } else {
+            return false;
+        };
+        *flag = true;
+        self.conn_state = ListState::After;
+        true
     }
 
     fn connection_byte(&mut self, b: u8) {

@@ -344,12 +344,12 @@ impl Machine {
                 State::Method => self.method(input, pos, sink)?,
                 State::TargetStart => self.target_start(input, pos, sink)?,
                 State::Target(form) => self.target(form, input, pos, sink)?,
-                State::Version(index) => self.version(index, input, pos)?,
+                State::Version(index) => self.version(index, input, pos, sink)?,
                 State::VersionEnd => self.version_end(input, pos, sink)?,
-                State::Status(digits) => self.status_digit(digits, input, pos)?,
+                State::Status(digits) => self.status_digit(digits, input, pos, sink)?,
                 State::StatusEnd => self.status_end(input, pos, sink)?,
                 State::Reason => self.reason(input, pos, sink)?,
-                State::LineStart => self.line_start(input, pos, sink)?,
+                State::LineStart => self.field_lines(input, pos, sink)?,
                 State::Name => self.name(input, pos, sink)?,
                 State::NameWs => self.name_ws(input, pos)?,
                 State::ValueWs => self.value_ws(input, pos)?,
@@ -411,8 +411,14 @@ impl Machine {
                 self.begin_message(pos);
                 if sink.on_message_begin() == Flow::Pause {
                     self.yield_now = true;
+                    return Ok(pos);
                 }
-                Ok(pos)
+                // Straight on with the start line (no trip through the
+                // dispatcher; the handlers below chain the same way).
+                match self.role {
+                    Role::Request => self.method(input, pos, sink),
+                    Role::Response => self.version(0, input, pos, sink),
+                }
             }
         }
     }
@@ -459,7 +465,7 @@ impl Machine {
     }
 
     /// The byte after a CR must be LF.
-    fn lf<S: HttpSink + ?Sized>(
+    pub(super) fn lf<S: HttpSink + ?Sized>(
         &mut self,
         after: After,
         input: &[u8],

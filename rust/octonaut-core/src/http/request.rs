@@ -128,6 +128,9 @@ impl Machine {
                     Method::Other
                 };
                 self.state = State::TargetStart;
+                if stop + 1 < input.len() {
+                    return self.target_start(input, stop + 1, sink);
+                }
                 Ok(stop + 1)
             }
             b'\r' | b'\n' if self.method_len > 0 => {
@@ -159,13 +162,16 @@ impl Machine {
             b'*' if self.method == Method::Options => {
                 sink.on_target(&input[pos..pos + 1]);
                 self.state = State::Target(TargetForm::Asterisk);
+                if pos + 1 < input.len() {
+                    return self.target(TargetForm::Asterisk, input, pos + 1, sink);
+                }
                 return Ok(pos + 1);
             }
             _ if b.is_ascii_alphabetic() => TargetForm::Scheme,
             _ => return Err(self.fail(ErrorKind::InvalidTarget, pos)),
         };
         self.state = State::Target(form);
-        Ok(pos)
+        self.target(form, input, pos, sink)
     }
 
     pub(super) fn target<S: HttpSink + ?Sized>(
@@ -177,6 +183,9 @@ impl Machine {
     ) -> Result<usize, ParseError> {
         let end = self.window(pos, input.len())?;
         let mut i = pos;
+        // A byte that breaks the form's rules; the bytes before it are
+        // still reported, as they would be had the input been split there.
+        let mut broken = false;
         match form {
             TargetForm::Free => i += scan::target_end(&input[pos..end]),
             TargetForm::Scheme => {
@@ -184,23 +193,26 @@ impl Machine {
                     i += 1;
                 }
                 if i < end {
-                    if input[i] != b':' {
-                        return Err(self.fail(ErrorKind::InvalidTarget, i));
+                    if input[i] == b':' {
+                        i += 1;
+                        self.state = State::Target(TargetForm::Free);
+                        i += scan::target_end(&input[i..end]);
+                    } else {
+                        broken = true;
                     }
-                    i += 1;
-                    self.state = State::Target(TargetForm::Free);
-                    i += scan::target_end(&input[i..end]);
                 }
             }
             TargetForm::Authority => {
                 while i < end {
                     match input[i] {
                         b'/' | b'?' | b'#' | b'@' => {
-                            return Err(self.fail(ErrorKind::InvalidTarget, i))
+                            broken = true;
+                            break;
                         }
                         b':' => self.target_colon = true,
                         b' ' if !self.target_colon => {
-                            return Err(self.fail(ErrorKind::InvalidTarget, i))
+                            broken = true;
+                            break;
                         }
                         b if !TARGET[b as usize] => break,
                         _ => {}
@@ -214,12 +226,18 @@ impl Machine {
         if i > pos {
             sink.on_target(&input[pos..i]);
         }
+        if broken {
+            return Err(self.fail(ErrorKind::InvalidTarget, i));
+        }
         if i == end {
             return Ok(i);
         }
         match input[i] {
             b' ' => {
                 self.state = State::Version(0);
+                if i + 1 < input.len() {
+                    return self.version(0, input, i + 1, sink);
+                }
                 Ok(i + 1)
             }
             b'\r' | b'\n' => Err(self.fail(ErrorKind::InvalidStartLine, i)),
@@ -228,11 +246,12 @@ impl Machine {
     }
 
     /// `HTTP/1.` then `0` or `1`, shared with the status line.
-    pub(super) fn version(
+    pub(super) fn version<S: HttpSink + ?Sized>(
         &mut self,
         index: u8,
         input: &[u8],
         pos: usize,
+        sink: &mut S,
     ) -> Result<usize, ParseError> {
         const PREFIX: &[u8; 7] = b"HTTP/1.";
         let end = self.window(pos, input.len())?;
@@ -241,6 +260,9 @@ impl Machine {
                 d @ (b'0' | b'1') => {
                     self.minor = d - b'0';
                     self.state = State::VersionEnd;
+                    if pos + 8 < input.len() {
+                        return self.version_end(input, pos + 8, sink);
+                    }
                     Ok(pos + 8)
                 }
                 _ => Err(self.fail(ErrorKind::InvalidVersion, pos + 7)),
@@ -290,11 +312,17 @@ impl Machine {
         match (self.role, input[pos]) {
             (Role::Request, b'\r') => {
                 self.state = State::Lf(After::StartLine);
+                if pos + 1 < input.len() {
+                    return self.lf(After::StartLine, input, pos + 1, sink);
+                }
                 Ok(pos + 1)
             }
             (Role::Request, b'\n') => self.bare_lf(After::StartLine, input, pos, sink),
             (Role::Response, b' ') => {
                 self.state = State::Status(0);
+                if pos + 1 < input.len() {
+                    return self.status_digit(0, input, pos + 1, sink);
+                }
                 Ok(pos + 1)
             }
             (Role::Response, b'\r' | b'\n') => Err(self.fail(ErrorKind::InvalidStartLine, pos)),

@@ -128,11 +128,12 @@ impl<S: HttpSink + ?Sized> Parser<S> for ResponseParser {
 
 impl Machine {
     /// One of the three status digits.
-    pub(super) fn status_digit(
+    pub(super) fn status_digit<S: HttpSink + ?Sized>(
         &mut self,
         digits: u8,
         input: &[u8],
         pos: usize,
+        sink: &mut S,
     ) -> Result<usize, ParseError> {
         let end = self.window(pos, input.len())?;
         let mut digits = digits;
@@ -146,11 +147,14 @@ impl Machine {
             digits += 1;
             i += 1;
         }
-        self.state = if digits == 3 {
-            State::StatusEnd
-        } else {
-            State::Status(digits)
-        };
+        if digits < 3 {
+            self.state = State::Status(digits);
+            return Ok(i);
+        }
+        self.state = State::StatusEnd;
+        if i < input.len() {
+            return self.status_end(input, i, sink);
+        }
         Ok(i)
     }
 
@@ -166,6 +170,9 @@ impl Machine {
             b' ' => {
                 sink.on_status(self.status);
                 self.state = State::Reason;
+                if pos + 1 < input.len() {
+                    return self.reason(input, pos + 1, sink);
+                }
                 Ok(pos + 1)
             }
             b'\r' => {
@@ -199,6 +206,9 @@ impl Machine {
         match input[stop] {
             b'\r' => {
                 self.state = State::Lf(After::StartLine);
+                if stop + 1 < input.len() {
+                    return self.lf(After::StartLine, input, stop + 1, sink);
+                }
                 Ok(stop + 1)
             }
             b'\n' => self.bare_lf(After::StartLine, input, stop, sink),
