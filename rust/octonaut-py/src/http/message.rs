@@ -14,9 +14,10 @@
 use octonaut_core::http::message::{Field, MessageRecord, Span};
 use octonaut_core::http::HeadInfo;
 use pyo3::exceptions::{PyKeyError, PyTypeError};
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyString};
 
 /// Interned `bytes` objects for the standard methods and common header names.
 struct Interned {
@@ -82,7 +83,12 @@ impl Interned {
     /// The interned object equal to `bytes`, if `bytes` is in the table.
     #[inline]
     fn get(&self, py: Python<'_>, bytes: &[u8]) -> Option<Py<PyBytes>> {
-        let index = self.table.iter().position(|t| *t == bytes)?;
+        let first = *bytes.first()?;
+        // Length and first byte rule out almost every entry before a memcmp.
+        let index = self
+            .table
+            .iter()
+            .position(|t| t.len() == bytes.len() && t[0] == first && *t == bytes)?;
         let cell = &self.cells[index];
         Some(
             cell.get_or_init(py, || PyBytes::new(py, self.table[index]).unbind())
@@ -242,13 +248,28 @@ impl Headers {
     fn items_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = cached(&self.items, py, || {
             let area = self.area.bind(py).as_bytes();
-            let list = PyList::empty(py);
-            for f in self.fields.iter() {
-                let name = name_bytes(py, f.name.of(area));
-                let value = bytes_of(py, f.value.of(area));
-                list.append(PyTuple::new(py, [name, value])?)?;
+            let len = self.fields.len() as ffi::Py_ssize_t;
+            // SAFETY: PyList_New returns a new reference, or NULL with an
+            // exception set; its slots start NULL, which dealloc tolerates if
+            // we bail out half-way.
+            let list = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyList_New(len))? };
+            for (index, field) in self.fields.iter().enumerate() {
+                let name = name_bytes(py, field.name.of(area));
+                let value = bytes_of(py, field.value.of(area));
+                // SAFETY: PyTuple_New returns a new reference or NULL with an
+                // exception set.
+                let pair = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyTuple_New(2))? };
+                // SAFETY: `pair` is a fresh 2-tuple and `list` a fresh list
+                // of `len` slots, `index < len`; SetItem steals the references
+                // `into_ptr` hands over, and cannot fail for in-range indices
+                // of the exact types.
+                unsafe {
+                    ffi::PyTuple_SetItem(pair.as_ptr(), 0, name.into_ptr());
+                    ffi::PyTuple_SetItem(pair.as_ptr(), 1, value.into_ptr());
+                    ffi::PyList_SetItem(list.as_ptr(), index as ffi::Py_ssize_t, pair.into_ptr());
+                }
             }
-            Ok(list.unbind())
+            Ok(list.cast_into::<PyList>()?.unbind())
         })?;
         Ok(list.into_bound(py))
     }
