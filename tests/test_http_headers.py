@@ -147,3 +147,14 @@ def test_gil_is_released_during_a_large_feed() -> None:
         sys.setswitchinterval(old)
     assert len(messages) == 40_000
     assert during > 0
+
+
+def test_common_names_and_methods_are_shared_objects() -> None:
+    parser = http.RequestParser()
+    a, b = parser.feed(DATA * 2)
+    assert a.method is b.method
+    assert a.headers.keys()[0] is b.headers.keys()[0]  # b"Host", interned
+    assert a.headers.keys()[2] == b"Set-Thing"  # not in the table: plain bytes
+    (odd,) = parser.feed(b"PROPFIND /x HTTP/1.1\r\nX-Unusual-Name: 1\r\n\r\n")
+    assert odd.method == b"PROPFIND"
+    assert list(odd.headers) == [(b"X-Unusual-Name", b"1")]

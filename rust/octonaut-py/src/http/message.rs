@@ -19,10 +19,40 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyList, PyString};
 
-/// Interned `bytes` objects for the standard methods and common header names.
+/// Interned `bytes` objects for the standard methods and common header names,
+/// found through an open-addressing hash index built at compile time (one
+/// probe and one comparison for a hit, usually one probe for a miss).
 struct Interned {
     table: &'static [&'static [u8]],
+    index: [u8; BUCKETS],
     cells: [PyOnceLock<Py<PyBytes>>; 48],
+}
+
+const BUCKETS: usize = 128;
+const NO_ENTRY: u8 = u8::MAX;
+
+/// The home bucket of a non-empty name: its length, first and last bytes.
+#[inline]
+const fn bucket(name: &[u8]) -> usize {
+    (name.len().wrapping_mul(31)
+        ^ (name[0] as usize).wrapping_mul(7)
+        ^ name[name.len() - 1] as usize)
+        & (BUCKETS - 1)
+}
+
+const fn build_index(table: &[&[u8]]) -> [u8; BUCKETS] {
+    assert!(table.len() <= 48);
+    let mut index = [NO_ENTRY; BUCKETS];
+    let mut i = 0;
+    while i < table.len() {
+        let mut slot = bucket(table[i]);
+        while index[slot] != NO_ENTRY {
+            slot = (slot + 1) & (BUCKETS - 1);
+        }
+        index[slot] = i as u8;
+        i += 1;
+    }
+    index
 }
 
 const METHODS: &[&[u8]] = &[
@@ -76,6 +106,7 @@ impl Interned {
     const fn new(table: &'static [&'static [u8]]) -> Self {
         Interned {
             table,
+            index: build_index(table),
             cells: [const { PyOnceLock::new() }; 48],
         }
     }
@@ -83,12 +114,18 @@ impl Interned {
     /// The interned object equal to `bytes`, if `bytes` is in the table.
     #[inline]
     fn get(&self, py: Python<'_>, bytes: &[u8]) -> Option<Py<PyBytes>> {
-        let first = *bytes.first()?;
-        // Length and first byte rule out almost every entry before a memcmp.
-        let index = self
-            .table
-            .iter()
-            .position(|t| t.len() == bytes.len() && t[0] == first && *t == bytes)?;
+        if bytes.is_empty() {
+            return None;
+        }
+        // Fewer than BUCKETS entries, so an empty bucket ends every probe.
+        let mut slot = bucket(bytes);
+        let index = loop {
+            match self.index[slot] {
+                NO_ENTRY => return None,
+                entry if self.table[entry as usize] == bytes => break entry as usize,
+                _ => slot = (slot + 1) & (BUCKETS - 1),
+            }
+        };
         let cell = &self.cells[index];
         Some(
             cell.get_or_init(py, || PyBytes::new(py, self.table[index]).unbind())
