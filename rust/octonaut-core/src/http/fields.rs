@@ -23,7 +23,36 @@ impl Machine {
     /// dispatcher. Anything unusual (a split line, whitespace, an error, the
     /// end of the head) is handed to the byte-exact state handlers, which
     /// behave identically; so this path changes speed, never results.
+    #[inline]
     pub(super) fn field_lines<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        #[cfg(target_arch = "x86_64")]
+        if scan::has_avx2() {
+            // SAFETY: AVX2 is available (checked just above).
+            return unsafe { self.field_lines_avx2(input, pos, sink) };
+        }
+        self.field_lines_body(input, pos, sink)
+    }
+
+    /// [`field_lines_body`](Self::field_lines_body) compiled with AVX2, so
+    /// the line scanner inlines into the loop (multiversioning).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn field_lines_avx2<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        self.field_lines_body(input, pos, sink)
+    }
+
+    #[inline(always)]
+    fn field_lines_body<S: HttpSink + ?Sized>(
         &mut self,
         input: &[u8],
         mut pos: usize,

@@ -75,8 +75,15 @@ pub(crate) struct FieldLine {
     pub value_stop: usize,
 }
 
+/// True when the AVX2 scans are in use (detected once).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn has_avx2() -> bool {
+    x86::has_avx2()
+}
+
 /// Finds the [`FieldLine`] landmarks of the line starting at `bytes[0]`.
-#[inline]
+#[inline(always)]
 pub(crate) fn field_line(bytes: &[u8]) -> FieldLine {
     #[cfg(target_arch = "x86_64")]
     {
@@ -291,6 +298,7 @@ mod x86 {
     /// One AVX2 call per field line: the token scan, the OWS skip and the
     /// value scan share their constants and stay inlined together.
     #[target_feature(enable = "avx2")]
+    #[inline]
     pub(super) unsafe fn field_line_avx2(bytes: &[u8]) -> super::FieldLine {
         let len = bytes.len();
         // SAFETY: AVX2 is enabled for this function and its callees.
