@@ -218,7 +218,7 @@ impl MessageRecord {
 }
 
 /// First byte-area capacity of a slot; it doubles on demand up to its bound.
-const INITIAL_AREA: usize = 2048;
+const INITIAL_AREA: usize = 1024;
 /// First field-table capacity of a slot; it doubles on demand up to its bound.
 const INITIAL_FIELDS: usize = 32;
 /// First body capacity of a slot (once it sees a body); it doubles on demand

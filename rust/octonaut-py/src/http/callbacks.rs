@@ -14,6 +14,11 @@
 //! call's data where the other protocol begins, and the parser starts afresh
 //! on the next call (httptools resumes llhttp the same way).
 //!
+//! The getters (`get_method()`, `should_keep_alive()`, ...) read a small
+//! state behind its own short-lived lock, so callbacks may call them while
+//! `feed_data` runs, as uvicorn does; calling `feed_data` itself from a
+//! callback raises `RuntimeError` (the callback error's `__context__`).
+//!
 //! Bodies stream through `on_body` in fragments, whatever their size (no
 //! `max_body`). Extension: when `on_headers_complete()` returns `True`, the
 //! message is treated as having no body (a response to HEAD; httptools issue

@@ -30,7 +30,7 @@ use crate::errors;
 const DETACH_THRESHOLD: usize = 64 * 1024;
 
 /// Complete messages a parser holds before pausing to build Python objects.
-const MAX_PENDING: usize = 32;
+const MAX_PENDING: usize = 16;
 
 /// The bytes of a feed argument: borrowed from an immutable `bytes` (safe to
 /// read with the GIL released), or copied from any other buffer.
