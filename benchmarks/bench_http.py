@@ -13,7 +13,8 @@ parses the next request on a connection, so it gets a fresh
 without answering; this adds its constructor to its time).
 
 Run: ``python benchmarks/bench_http.py [--quick]``. Prints requests per second
-and ratios (ours / peer); the goals are P1 >= 1.5x httptools and >= 30x h11,
+(medians over interleaved rounds) and ratios (ours / peer, the median of the
+per-round ratios); the goals are P1 >= 1.5x httptools and >= 30x h11,
 P2 >= 4x httptools.
 """
 
@@ -23,6 +24,7 @@ import argparse
 import gc
 import time
 from collections.abc import Callable
+from statistics import median
 
 import octonaut.http
 
@@ -70,11 +72,12 @@ def calibrate(run: Callable[[int], None], seconds: float) -> int:
 
 def rates(
     contenders: dict[str, tuple[Callable[[int], None], int]], seconds: float, repeats: int
-) -> dict[str, float]:
-    """Best requests/second of each contender over `repeats` rounds; the
-    rounds interleave the contenders so a noisy machine hurts all alike."""
+) -> dict[str, list[float]]:
+    """Requests/second of each contender in each of `repeats` rounds; a round
+    runs every contender once, back to back, so a noisy machine hurts all of
+    them alike and per-round ratios stay comparable."""
     counts = {name: calibrate(run, seconds) for name, (run, _) in contenders.items()}
-    best = dict.fromkeys(contenders, 0.0)
+    rounds: dict[str, list[float]] = {name: [] for name in contenders}
     gc.disable()
     try:
         for _ in range(repeats):
@@ -83,10 +86,10 @@ def rates(
                 start = time.perf_counter()
                 run(n)
                 elapsed = time.perf_counter() - start
-                best[name] = max(best[name], n * per_call / elapsed)
+                rounds[name].append(n * per_call / elapsed)
     finally:
         gc.enable()
-    return best
+    return rounds
 
 
 # --- octonaut ---
@@ -193,12 +196,13 @@ def main() -> None:
     args = parser.parse_args()
     seconds, repeats = (0.05, 1) if args.quick else (0.2, 15)
 
-    rows: list[tuple[str, str, float, float]] = []
+    rows: list[tuple[str, str, float, float, float]] = []
 
     def case(name: str, ours: Callable, peers: dict[str, tuple[Callable, int]], per_call: int):
-        best = rates({"ours": (ours, per_call), **peers}, seconds, repeats)
+        rounds = rates({"ours": (ours, per_call), **peers}, seconds, repeats)
         for peer in peers:
-            rows.append((name, peer, best[peer], best["ours"]))
+            ratios = [o / p for o, p in zip(rounds["ours"], rounds[peer], strict=True)]
+            rows.append((name, peer, median(rounds[peer]), median(rounds["ours"]), median(ratios)))
 
     def peers(data: bytes, host_only: bool) -> dict[str, tuple[Callable, int]]:
         out: dict[str, tuple[Callable, int]] = {}
@@ -216,9 +220,9 @@ def main() -> None:
     case("P2 method+target+Host, 16/feed", ours_p2(REQ16), peers(REQ16, True), PIPELINE)
 
     print(f"{'case':34} {'peer':10} {'peer req/s':>12} {'ours req/s':>12} {'ratio':>7}")
-    for name, peer, peer_rate, ours_rate in rows:
-        ratio = ours_rate / peer_rate if peer_rate else float("nan")
+    for name, peer, peer_rate, ours_rate, ratio in rows:
         print(f"{name:34} {peer:10} {peer_rate:12,.0f} {ours_rate:12,.0f} {ratio:6.2f}x")
+    print("(medians over the rounds; ratio = median of the per-round ratios)")
 
 
 if __name__ == "__main__":
