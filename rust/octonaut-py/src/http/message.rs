@@ -1,13 +1,15 @@
 //! `Request`, `Response` and `Headers`: complete messages as lazy Python objects.
 //!
 //! Strategy: building a message costs one copy of the record's byte area into
-//! a single immutable `bytes` object, a compact span table (a boxed slice of
-//! `Field`s, 16 bytes per field), the body `bytes` (a shared empty one for
-//! most requests) and the pyclass instances themselves (`frozen` and with
-//! free lists, so creating one is a pointer pop). Nothing else is made until
-//! it is touched: `.target`, each header value, `.trailers` are created on
-//! first access (and the start-line tokens cached); well-known methods,
-//! versions and header names come from interned objects. Headers look names
+//! a single immutable `bytes` object, a compact span table (16 bytes per
+//! field, stored inside the `Headers` object up to 16 fields, boxed beyond),
+//! the body `bytes` (a shared empty one for most requests) and the pyclass
+//! instances themselves (`frozen` and with free lists, so creating one is a
+//! pointer pop). Nothing else is made until it is touched: `.target`, each
+//! header value, `.trailers` are created on first access (the target and the
+//! iteration list are then cached, without `PyOnceLock::get_or_init`, whose
+//! GIL round trip would cost more than the whole message); well-known
+//! methods, versions and header names come from interned objects. Headers look names
 //! up by a linear, ASCII case-insensitive scan of the span table, which beats
 //! hashing for the few fields a message has (`max_headers` bounds it).
 

@@ -3,10 +3,13 @@
 //! Strategy: a [`Driver`] owns a core parser and a [`MessageCollector`]. A
 //! `feed` runs the core parser over the caller's bytes (with the GIL released
 //! when the feed is large and the bytes are an immutable `bytes`), then turns
-//! every complete record into a Python object in one pass and releases its
-//! slot. When the collector's slab fills up, the parser pauses: the driver
-//! builds the objects for what is queued and resumes, so a feed holding
-//! thousands of messages never needs more than the slab. Errors are sticky
+//! the complete records into Python objects in one pass and releases their
+//! slots. When the collector's slab (16 records) fills up, the parser pauses:
+//! the driver builds the objects for what is queued and resumes, so a feed
+//! holding thousands of messages never needs more than the slab (a large
+//! feed is parsed in batches of 16 messages per GIL release). Non-`bytes`
+//! buffers (bytearray, memoryview) are copied first, since another thread
+//! could change them while the GIL is released. Errors are sticky
 //! until `reset()`, and carry the messages completed earlier in the same call.
 //! After an Upgrade or CONNECT the core parser stops; the rest of this feed,
 //! and of every later feed, goes to `.unparsed`.
