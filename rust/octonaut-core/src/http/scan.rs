@@ -295,12 +295,58 @@ mod x86 {
         Err(i)
     }
 
-    /// One AVX2 call per field line: the token scan, the OWS skip and the
-    /// value scan share their constants and stay inlined together.
+    /// One AVX2 call per field line. The first 32-byte block is classified
+    /// once for both tchar and field bytes, so a short line (most of them)
+    /// yields colon, OWS end and value end from three masks with no loop;
+    /// longer names or values continue with the block loops.
     #[target_feature(enable = "avx2")]
     #[inline]
     pub(super) unsafe fn field_line_avx2(bytes: &[u8]) -> super::FieldLine {
         let len = bytes.len();
+        if len >= 32 {
+            // SAFETY: len >= 32, and loadu has no alignment requirement.
+            let v = unsafe { _mm256_loadu_si256(bytes.as_ptr() as *const __m256i) };
+            let non_tchar = non_tchar_mask(v);
+            if non_tchar != 0 {
+                let colon = non_tchar.trailing_zeros() as usize;
+                if bytes[colon] != b':' {
+                    return super::FieldLine {
+                        colon,
+                        value_start: len,
+                        value_stop: len,
+                    };
+                }
+                let after = colon + 1;
+                if after < 32 {
+                    let ws = _mm256_or_si256(
+                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8)),
+                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\t' as i8)),
+                    );
+                    let ws = (_mm256_movemask_epi8(ws) as u32) >> after;
+                    let value_start =
+                        after + (!ws).trailing_zeros().min(32 - after as u32) as usize;
+                    if value_start < 32 {
+                        let bad = non_value_mask(v) >> value_start;
+                        if bad != 0 {
+                            return super::FieldLine {
+                                colon,
+                                value_start,
+                                value_stop: value_start + bad.trailing_zeros() as usize,
+                            };
+                        }
+                        // The value runs past the first block.
+                        // SAFETY: AVX2 is enabled for this function.
+                        let value_stop = 32 + unsafe { value_from(&bytes[32..]) };
+                        return super::FieldLine {
+                            colon,
+                            value_start,
+                            value_stop,
+                        };
+                    }
+                }
+            }
+        }
+        // Long names, long OWS, or a short input: the general path.
         // SAFETY: AVX2 is enabled for this function and its callees.
         let colon = match unsafe { token_avx2(bytes) } {
             Ok(found) => found,
@@ -317,22 +363,8 @@ mod x86 {
         while value_start < len && (bytes[value_start] == b' ' || bytes[value_start] == b'\t') {
             value_start += 1;
         }
-        let rest = &bytes[value_start..];
-        let found = if rest.len() >= 32 {
-            // SAFETY: AVX2 is enabled for this function.
-            unsafe { value_avx2(rest) }
-        } else {
-            Err(0)
-        };
-        let value_stop = value_start
-            + match found {
-                Ok(found) => found,
-                // SAFETY: SSE2 is part of the x86_64 baseline.
-                Err(tail) => match unsafe { value_sse2(rest, tail) } {
-                    Ok(found) => found,
-                    Err(tail) => super::scalar_end(rest, tail, &super::FIELD),
-                },
-            };
+        // SAFETY: AVX2 is enabled for this function.
+        let value_stop = value_start + unsafe { value_from(&bytes[value_start..]) };
         super::FieldLine {
             colon,
             value_start,
@@ -340,11 +372,30 @@ mod x86 {
         }
     }
 
-    /// tchar by nibble lookup: `LOW[b & 15] & (1 << (b >> 4))` is non-zero
-    /// exactly for tchars (bytes >= 0x80 map to a zero bit).
+    /// The value scan (AVX2, then SSE2, then the table) of `rest`.
     #[target_feature(enable = "avx2")]
     #[inline]
-    unsafe fn token_avx2(bytes: &[u8]) -> Result<usize, usize> {
+    unsafe fn value_from(rest: &[u8]) -> usize {
+        let found = if rest.len() >= 32 {
+            // SAFETY: AVX2 is enabled for this function.
+            unsafe { value_avx2(rest) }
+        } else {
+            Err(0)
+        };
+        match found {
+            Ok(found) => found,
+            // SAFETY: SSE2 is part of the x86_64 baseline.
+            Err(tail) => match unsafe { value_sse2(rest, tail) } {
+                Ok(found) => found,
+                Err(tail) => super::scalar_end(rest, tail, &super::FIELD),
+            },
+        }
+    }
+
+    /// Bit i set when byte i of `v` is not a tchar.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn non_tchar_mask(v: __m256i) -> u32 {
         const LOW: [u8; 16] = super::tchar_low_nibble_table();
         const HIGH: [u8; 16] = [1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0];
         // SAFETY: both arrays are 16 bytes; loadu has no alignment requirement.
@@ -355,16 +406,34 @@ mod x86 {
             )
         };
         let nibble = _mm256_set1_epi8(0x0f);
-        let zero = _mm256_setzero_si256();
+        let lo = _mm256_and_si256(v, nibble);
+        let hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble);
+        let hits = _mm256_and_si256(_mm256_shuffle_epi8(low, lo), _mm256_shuffle_epi8(high, hi));
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(hits, _mm256_setzero_si256())) as u32
+    }
+
+    /// Bit i set when byte i of `v` cannot be in a field value.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn non_value_mask(v: __m256i) -> u32 {
+        let printable = _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0x20)), v);
+        let ok = _mm256_andnot_si256(
+            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7f)),
+            _mm256_or_si256(printable, _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x09))),
+        );
+        !(_mm256_movemask_epi8(ok) as u32)
+    }
+
+    /// tchar by nibble lookup: `LOW[b & 15] & (1 << (b >> 4))` is non-zero
+    /// exactly for tchars (bytes >= 0x80 map to a zero bit).
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn token_avx2(bytes: &[u8]) -> Result<usize, usize> {
         let mut i = 0;
         while i + 32 <= bytes.len() {
             // SAFETY: i + 32 <= len, and loadu has no alignment requirement.
             let v = unsafe { _mm256_loadu_si256(bytes.as_ptr().add(i) as *const __m256i) };
-            let lo = _mm256_and_si256(v, nibble);
-            let hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble);
-            let hits =
-                _mm256_and_si256(_mm256_shuffle_epi8(low, lo), _mm256_shuffle_epi8(high, hi));
-            let bad = _mm256_movemask_epi8(_mm256_cmpeq_epi8(hits, zero)) as u32;
+            let bad = non_tchar_mask(v);
             if bad != 0 {
                 return Ok(first(i, bad));
             }
@@ -387,7 +456,20 @@ mod tests {
 
     #[test]
     fn field_line_agrees_with_the_portable_scan() {
-        let mut line = b"Accept-Language: \t ja,en-us;q=0.7\r\n".to_vec();
+        let lines: [&[u8]; 5] = [
+            b"Accept-Language: \t ja,en-us;q=0.7\r\n",
+            b"Host: a\r\n",
+            b"X-A-Very-Long-Field-Name-Indeed-Yes: v\r\n",
+            b"K:                                        spaced\r\n",
+            b"Cookie: 0123456789012345678901234567890123456789012345678901234567890123\r\n",
+        ];
+        for line in lines {
+            check_field_line(line);
+        }
+    }
+
+    fn check_field_line(line: &[u8]) {
+        let mut line = line.to_vec();
         line.extend_from_slice(&[b'x'; 80]);
         for cut in 0..line.len() {
             for bad in [None, Some(0u8), Some(b' '), Some(0x80), Some(b'\r')] {
