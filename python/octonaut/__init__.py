@@ -8,7 +8,7 @@ hierarchy: ``OctonautError`` > ``BufferFull``, ``ParseError`` > ``LimitExceeded`
 
 from __future__ import annotations
 
-from . import _octonaut
+from . import _octonaut, http
 from ._errors import BufferFull, LimitExceeded, OctonautError, ParseError
 from ._octonaut import Buffer, LengthPrefixed, Lines
 
@@ -23,4 +23,5 @@ __all__ = [
     "OctonautError",
     "ParseError",
     "__version__",
+    "http",
 ]

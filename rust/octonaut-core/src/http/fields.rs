@@ -1,0 +1,377 @@
+//! Field lines of the head and of the trailer section (RFC 9112 §5, RFC 9110 §5).
+//!
+//! Strategy: a field name is scanned with the tchar table up to its colon and
+//! classified once (only Content-Length, Transfer-Encoding, Connection and
+//! Upgrade matter, see `framing.rs`); a value is scanned with SIMD for the
+//! first byte that is not field-vchar, SP or HTAB (normally its CR). Leading
+//! OWS is skipped; trailing OWS is trimmed from each fragment and held back in
+//! a fixed buffer until more value follows, so fragments concatenate to the
+//! exact value. A field is completed (`on_header_complete`) at the first byte
+//! of the next line, because only then is it known not to be folded.
+
+use super::chars::{is_ws, TCHAR};
+use super::framing::Field;
+use super::lenient::Lenient;
+use super::machine::{After, Machine, State};
+use super::scan;
+use super::sink::HttpSink;
+use crate::parse::{ErrorKind, ParseError};
+
+impl Machine {
+    /// The fast path for field lines: while whole `name: value CRLF` lines
+    /// are in the input, parse them here without going back to the
+    /// dispatcher. Anything unusual (a split line, whitespace, an error, the
+    /// end of the head) is handed to the byte-exact state handlers, which
+    /// behave identically; so this path changes speed, never results.
+    #[inline]
+    pub(super) fn field_lines<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        #[cfg(target_arch = "x86_64")]
+        if scan::has_avx2() {
+            // SAFETY: AVX2 is available (checked just above).
+            return unsafe { self.field_lines_avx2(input, pos, sink) };
+        }
+        self.field_lines_body(input, pos, sink)
+    }
+
+    /// [`field_lines_body`](Self::field_lines_body) compiled with AVX2, so
+    /// the line scanner inlines into the loop (multiversioning).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn field_lines_avx2<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        self.field_lines_body(input, pos, sink)
+    }
+
+    #[inline(always)]
+    fn field_lines_body<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        mut pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        let len = input.len();
+        loop {
+            if pos >= len {
+                return Ok(pos);
+            }
+            if !TCHAR[input[pos] as usize] {
+                return self.line_start(input, pos, sink);
+            }
+            let end = self.window(pos, len)?;
+            let landmarks = scan::field_line(&input[pos..end]);
+            let colon = pos + landmarks.colon;
+            if colon >= end || input[colon] != b':' {
+                return self.line_start(input, pos, sink);
+            }
+            let value_start = pos + landmarks.value_start;
+            let value_stop = pos + landmarks.value_stop;
+            if value_stop + 1 >= end || input[value_stop] != b'\r' || input[value_stop + 1] != b'\n'
+            {
+                return self.line_start(input, pos, sink);
+            }
+            // A whole, well-formed line [pos, value_stop + 2).
+            self.finish_field(sink)?;
+            self.fields += 1;
+            if self.fields > self.limits.max_headers {
+                return Err(ParseError::limit(
+                    ErrorKind::TooManyHeaders,
+                    self.at(pos),
+                    self.limits.max_headers as u64,
+                ));
+            }
+            let name = &input[pos..colon];
+            sink.on_header_name(name);
+            self.name_start = self.at(pos);
+            self.field = if self.trailers {
+                Field::Other
+            } else {
+                Field::classify(name)
+            };
+            let value = &input[value_start..value_stop];
+            if self.field != Field::Other {
+                self.framing.on_field_name(
+                    self.field,
+                    self.name_start,
+                    self.minor == 0,
+                    self.lenient,
+                )?;
+                let checked = self.framing.on_value(
+                    self.field,
+                    value,
+                    self.at(value_start),
+                    self.lenient,
+                    true,
+                );
+                if let Err((error, seen)) = checked {
+                    self.value_nonempty = false;
+                    self.held_ws_len = 0;
+                    self.value_fragment(&value[..seen], sink);
+                    return Err(error);
+                }
+            }
+            let mut keep = value.len();
+            while keep > 0 && is_ws(value[keep - 1]) {
+                keep -= 1;
+            }
+            if keep > 0 {
+                sink.on_header_value(&value[..keep]);
+            }
+            self.value_nonempty = keep > 0;
+            self.held_ws_len = 0;
+            self.value_end_at = self.at(value_stop);
+            self.field_pending = true;
+            pos = value_stop + 2;
+            self.new_line(pos);
+        }
+    }
+
+    /// The first byte of a field line, or of the empty line ending the head.
+    pub(super) fn line_start<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        self.window(pos, input.len())?;
+        match input[pos] {
+            b'\r' => {
+                self.finish_field(sink)?;
+                self.state = State::Lf(After::HeadEnd);
+                Ok(pos + 1)
+            }
+            b'\n' => {
+                if !self.lenient.contains(Lenient::BARE_LF) {
+                    return Err(self.fail(ErrorKind::BareLf, pos));
+                }
+                self.finish_field(sink)?;
+                self.bare_lf(After::HeadEnd, input, pos, sink)
+            }
+            b' ' | b'\t' => {
+                if !self.field_pending {
+                    return Err(self.fail(ErrorKind::LeadingWhitespace, pos));
+                }
+                if !self.lenient.contains(Lenient::OBS_FOLD) {
+                    return Err(self.fail(ErrorKind::ObsFold, pos));
+                }
+                // obs-fold: the field goes on; the fold stands for one SP.
+                self.field_pending = false;
+                self.held_ws_len = 0;
+                if self.value_nonempty {
+                    self.held_ws[0] = b' ';
+                    self.held_ws_len = 1;
+                }
+                if self.field != Field::Other {
+                    self.framing
+                        .on_value(self.field, b" ", self.at(pos), self.lenient, false)
+                        .map_err(|(error, _)| error)?;
+                }
+                self.state = State::ValueWs;
+                Ok(pos + 1)
+            }
+            _ => {
+                self.finish_field(sink)?;
+                self.fields += 1;
+                if self.fields > self.limits.max_headers {
+                    return Err(ParseError::limit(
+                        ErrorKind::TooManyHeaders,
+                        self.at(pos),
+                        self.limits.max_headers as u64,
+                    ));
+                }
+                self.name_start = self.at(pos);
+                self.name_len = 0;
+                self.state = State::Name;
+                Ok(pos)
+            }
+        }
+    }
+
+    /// Completes the field whose value ended on the previous line, if any.
+    #[inline(always)]
+    fn finish_field<S: HttpSink + ?Sized>(&mut self, sink: &mut S) -> Result<(), ParseError> {
+        if self.field_pending {
+            self.field_pending = false;
+            if self.field != Field::Other {
+                self.framing
+                    .on_field_end(self.field, self.value_end_at, self.lenient)?;
+            }
+            sink.on_header_complete();
+        }
+        Ok(())
+    }
+
+    pub(super) fn name<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        let end = self.window(pos, input.len())?;
+        let stop = pos + scan::token_end(&input[pos..end]);
+        if stop > pos {
+            let fragment = &input[pos..stop];
+            sink.on_header_name(fragment);
+            let have = self.name_len;
+            if have + fragment.len() <= self.name_buf.len() {
+                self.name_buf[have..have + fragment.len()].copy_from_slice(fragment);
+            }
+            self.name_len += fragment.len();
+        }
+        if stop == end {
+            return Ok(stop);
+        }
+        match input[stop] {
+            b':' if self.name_len > 0 => self.colon(stop),
+            b' ' | b'\t' if self.name_len > 0 => {
+                if !self.lenient.contains(Lenient::SPACE_BEFORE_COLON) {
+                    return Err(self.fail(ErrorKind::SpaceBeforeColon, stop));
+                }
+                self.state = State::NameWs;
+                Ok(stop + 1)
+            }
+            _ => Err(self.fail(ErrorKind::InvalidHeaderName, stop)),
+        }
+    }
+
+    /// Whitespace between name and colon (`space_before_colon` only).
+    pub(super) fn name_ws(&mut self, input: &[u8], pos: usize) -> Result<usize, ParseError> {
+        let end = self.window(pos, input.len())?;
+        let mut i = pos;
+        while i < end && is_ws(input[i]) {
+            i += 1;
+        }
+        if i == end {
+            return Ok(i);
+        }
+        if input[i] != b':' {
+            return Err(self.fail(ErrorKind::InvalidHeaderName, i));
+        }
+        self.colon(i)
+    }
+
+    /// The colon after a complete name at `pos`.
+    #[inline(always)]
+    fn colon(&mut self, pos: usize) -> Result<usize, ParseError> {
+        self.field = if self.trailers || self.name_len > self.name_buf.len() {
+            Field::Other
+        } else {
+            Field::classify(&self.name_buf[..self.name_len])
+        };
+        if self.field != Field::Other {
+            self.framing.on_field_name(
+                self.field,
+                self.name_start,
+                self.minor == 0,
+                self.lenient,
+            )?;
+        }
+        self.value_nonempty = false;
+        self.held_ws_len = 0;
+        self.state = State::ValueWs;
+        Ok(pos + 1)
+    }
+
+    /// OWS before the value.
+    pub(super) fn value_ws(&mut self, input: &[u8], pos: usize) -> Result<usize, ParseError> {
+        let end = self.window(pos, input.len())?;
+        let mut i = pos;
+        while i < end && is_ws(input[i]) {
+            i += 1;
+        }
+        if i < end {
+            self.state = State::Value;
+        }
+        Ok(i)
+    }
+
+    pub(super) fn value<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        let end = self.window(pos, input.len())?;
+        let stop = pos + scan::value_end(&input[pos..end]);
+        if stop > pos {
+            let fragment = &input[pos..stop];
+            if self.field != Field::Other {
+                let checked =
+                    self.framing
+                        .on_value(self.field, fragment, self.at(pos), self.lenient, false);
+                if let Err((error, seen)) = checked {
+                    // Report the bytes before the one that revealed the
+                    // error, as a split feed would have.
+                    self.value_fragment(&fragment[..seen], sink);
+                    return Err(error);
+                }
+            }
+            self.value_fragment(fragment, sink);
+        }
+        if stop == end {
+            return Ok(stop);
+        }
+        match input[stop] {
+            b'\r' => {
+                self.end_value(stop);
+                self.state = State::Lf(After::FieldLine);
+                Ok(stop + 1)
+            }
+            b'\n' => {
+                if !self.lenient.contains(Lenient::BARE_LF) {
+                    return Err(self.fail(ErrorKind::BareLf, stop));
+                }
+                self.end_value(stop);
+                self.bare_lf(After::FieldLine, input, stop, sink)
+            }
+            _ => Err(self.fail(ErrorKind::InvalidHeaderValue, stop)),
+        }
+    }
+
+    #[inline(always)]
+    fn end_value(&mut self, pos: usize) {
+        // Whitespace still held back was trailing OWS: drop it.
+        self.held_ws_len = 0;
+        self.value_end_at = self.at(pos);
+        self.field_pending = true;
+    }
+
+    /// Reports a value fragment, holding back its trailing whitespace.
+    #[inline(always)]
+    fn value_fragment<S: HttpSink + ?Sized>(&mut self, fragment: &[u8], sink: &mut S) {
+        let mut keep = fragment.len();
+        while keep > 0 && is_ws(fragment[keep - 1]) {
+            keep -= 1;
+        }
+        if keep > 0 {
+            if self.held_ws_len > 0 {
+                sink.on_header_value(&self.held_ws[..self.held_ws_len]);
+                self.held_ws_len = 0;
+            }
+            sink.on_header_value(&fragment[..keep]);
+            self.value_nonempty = true;
+        }
+        let tail = &fragment[keep..];
+        if !tail.is_empty() {
+            let have = self.held_ws_len;
+            if have + tail.len() <= self.held_ws.len() {
+                self.held_ws[have..have + tail.len()].copy_from_slice(tail);
+                self.held_ws_len += tail.len();
+            } else {
+                // Only reachable with limits above 64 KiB: report the run
+                // rather than lose it.
+                sink.on_header_value(&self.held_ws[..have]);
+                sink.on_header_value(tail);
+                self.held_ws_len = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,751 @@
+//! Complete HTTP messages assembled into slab records.
+//!
+//! Strategy: [`MessageCollector`] is an [`HttpSink`] that copies each token
+//! the parser reports, once, into a [`MessageRecord`]. A record keeps the
+//! start-line tokens and every field name and value back to back in one byte
+//! area (bounded by `2 * max_head`: head, then trailers) and refers to them
+//! by [`Span`] offsets in a field table (bounded by `2 * max_headers`); the
+//! de-chunked body goes to a second area bounded by `max_body`. Fragments of
+//! one token arrive back to back, so appending them extends the current span
+//! and a token split across feeds costs nothing extra. The message being
+//! parsed is staged in a record owned by the collector (so no event pays a
+//! slab lookup); when it completes, it is swapped into a free slot of a
+//! fixed-capacity [`Slab`] (moving buffers, not bytes) and its key queued in
+//! arrival order. The caller reads records ([`MessageCollector::pop`],
+//! [`MessageCollector::record`]) and gives the slots back
+//! ([`MessageCollector::release`]). Buffers are reused, so the steady state
+//! allocates nothing. When every slot holds an unreleased message, the
+//! collector returns [`Flow::Pause`] (after the completion that filled the
+//! slab, and at the next message's start): the parser stops, the caller
+//! drains, then feeds the rest (backpressure; nothing grows).
+//!
+//! Every area has a bound fixed at construction, but commits memory on
+//! demand: it starts small and doubles up to its bound, and keeps its
+//! capacity when the slot is reused. Pinning the bounds up front (32 KiB of
+//! head area and 1 MiB of body per slot at the defaults) would cost a
+//! connection far more memory than its messages ever use; after warm-up the
+//! areas have the sizes the traffic needs, so the steady state allocates
+//! nothing (`tests/message_alloc.rs` proves it), and nothing ever grows past
+//! its bound.
+//!
+//! The collector enforces its own areas: a token that would overflow the
+//! byte area, the field table or the body area sets a pending
+//! [`ErrorKind`] (the parser's limits normally fire first, with a precise
+//! offset); see [`MessageCollector::take_error`].
+
+use std::collections::VecDeque;
+
+use super::sink::{Flow, HeadInfo, HeadersAction, HttpSink};
+use crate::parse::ErrorKind;
+use crate::slab::{Key, Slab};
+
+/// A byte range `[start, end)` in a record's byte area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// The bytes this span covers in `area`.
+    #[inline]
+    pub fn of<'a>(&self, area: &'a [u8]) -> &'a [u8] {
+        &area[self.start as usize..self.end as usize]
+    }
+
+    /// Its length in bytes.
+    #[inline]
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// True for an empty span.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// One header or trailer field: name and value spans in the byte area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Field {
+    /// The field name, as received (case preserved).
+    pub name: Span,
+    /// The field value, without surrounding whitespace.
+    pub value: Span,
+}
+
+/// The sizes of a collector's areas, fixed at construction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CollectorLimits {
+    /// The parser's `max_head`. The byte area per record holds twice that:
+    /// start-line tokens and header names and values (at most `max_head`,
+    /// since separators are not stored), then the trailer fields (the parser
+    /// gives the trailer section a budget of the same size).
+    pub max_head: usize,
+    /// Header fields per message (trailer fields get as many again).
+    pub max_headers: usize,
+    /// De-chunked body bytes per message.
+    pub max_body: usize,
+    /// Complete messages held before the collector pauses the parser.
+    pub max_pending: usize,
+}
+
+impl Default for CollectorLimits {
+    fn default() -> Self {
+        CollectorLimits {
+            max_head: 16 * 1024,
+            max_headers: 100,
+            max_body: 1 << 20,
+            max_pending: 16,
+        }
+    }
+}
+
+/// One complete (or, while parsing, the current) HTTP message.
+#[derive(Debug)]
+pub struct MessageRecord {
+    area: Vec<u8>,
+    fields: Vec<Field>,
+    header_count: usize,
+    body: Vec<u8>,
+    method: Span,
+    target: Span,
+    reason: Span,
+    status: u16,
+    version: (u8, u8),
+    info: HeadInfo,
+}
+
+impl MessageRecord {
+    fn with_limits(limits: &CollectorLimits) -> Self {
+        MessageRecord {
+            area: Vec::with_capacity((2 * limits.max_head).min(INITIAL_AREA)),
+            fields: Vec::with_capacity((2 * limits.max_headers).min(INITIAL_FIELDS)),
+            header_count: 0,
+            body: Vec::new(),
+            method: Span::default(),
+            target: Span::default(),
+            reason: Span::default(),
+            status: 0,
+            version: (1, 1),
+            info: HeadInfo::default(),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.area.clear();
+        self.fields.clear();
+        self.header_count = 0;
+        self.body.clear();
+        self.method = Span::default();
+        self.target = Span::default();
+        self.reason = Span::default();
+        self.status = 0;
+        self.version = (1, 1);
+        self.info = HeadInfo::default();
+    }
+
+    /// The byte area every [`Span`] of this record points into.
+    pub fn area(&self) -> &[u8] {
+        &self.area
+    }
+    /// The request method (empty for responses).
+    pub fn method(&self) -> &[u8] {
+        self.method.of(&self.area)
+    }
+    /// The method's span.
+    pub fn method_span(&self) -> Span {
+        self.method
+    }
+    /// The request-target (empty for responses).
+    pub fn target(&self) -> &[u8] {
+        self.target.of(&self.area)
+    }
+    /// The target's span.
+    pub fn target_span(&self) -> Span {
+        self.target
+    }
+    /// The reason phrase (empty for requests).
+    pub fn reason(&self) -> &[u8] {
+        self.reason.of(&self.area)
+    }
+    /// The reason's span.
+    pub fn reason_span(&self) -> Span {
+        self.reason
+    }
+    /// The status code (0 for requests).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// `(major, minor)` HTTP version.
+    pub fn version(&self) -> (u8, u8) {
+        self.version
+    }
+    /// What the parser decided once the head was complete.
+    pub fn info(&self) -> &HeadInfo {
+        &self.info
+    }
+    /// Header fields in wire order.
+    pub fn headers(&self) -> &[Field] {
+        &self.fields[..self.header_count]
+    }
+    /// Trailer fields in wire order.
+    pub fn trailers(&self) -> &[Field] {
+        &self.fields[self.header_count..]
+    }
+    /// Headers then trailers, with [`MessageRecord::header_count`] marking the split.
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+    /// How many of [`MessageRecord::fields`] are headers.
+    pub fn header_count(&self) -> usize {
+        self.header_count
+    }
+    /// The de-chunked body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+    /// The value of the first header named `name` (ASCII case-insensitive).
+    pub fn header(&self, name: &[u8]) -> Option<&[u8]> {
+        self.headers()
+            .iter()
+            .find(|f| f.name.of(&self.area).eq_ignore_ascii_case(name))
+            .map(|f| f.value.of(&self.area))
+    }
+}
+
+/// First byte-area capacity of a slot; it doubles on demand up to its bound.
+const INITIAL_AREA: usize = 1024;
+/// First field-table capacity of a slot; it doubles on demand up to its bound.
+const INITIAL_FIELDS: usize = 32;
+/// First body capacity of a slot (once it sees a body); it doubles on demand
+/// up to `max_body`.
+const INITIAL_BODY: usize = 4096;
+
+/// Makes room for `extra` more bytes in `buf`, doubling its capacity but
+/// never beyond `bound` (the caller checked `len + extra <= bound`). The
+/// capacity is kept when the slot is reused, so this allocates only while
+/// the slot warms up to the sizes the traffic needs.
+#[inline]
+fn grow_within(buf: &mut Vec<u8>, extra: usize, bound: usize, initial: usize) {
+    if buf.capacity() - buf.len() < extra {
+        let wanted = (buf.len() + extra)
+            .max(buf.capacity() * 2)
+            .max(initial)
+            .min(bound);
+        buf.reserve_exact(wanted - buf.len());
+    }
+}
+
+/// Which token the last fragment extended (fragments of one token arrive
+/// back to back, so a change of kind starts a new span).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Token {
+    None,
+    Method,
+    Target,
+    Reason,
+    Name,
+    Value,
+}
+
+/// An [`HttpSink`] that assembles complete messages into slab records.
+pub struct MessageCollector {
+    slab: Slab<MessageRecord>,
+    ready: VecDeque<Key>,
+    /// The message being parsed. Events write here directly (no slab lookup
+    /// per fragment); completion swaps it into a free slot, which moves the
+    /// buffers and allocates nothing.
+    staging: MessageRecord,
+    in_message: bool,
+    token: Token,
+    token_start: u32,
+    name: Span,
+    value: Span,
+    in_trailers: bool,
+    error: Option<ErrorKind>,
+    limits: CollectorLimits,
+}
+
+impl MessageCollector {
+    /// A collector with `limits.max_pending` record slots, all created now.
+    pub fn new(limits: CollectorLimits) -> Self {
+        let pending = limits.max_pending.max(1);
+        MessageCollector {
+            slab: Slab::new(pending, || MessageRecord::with_limits(&limits)),
+            ready: VecDeque::with_capacity(pending),
+            staging: MessageRecord::with_limits(&limits),
+            in_message: false,
+            token: Token::None,
+            token_start: 0,
+            name: Span::default(),
+            value: Span::default(),
+            in_trailers: false,
+            error: None,
+            limits,
+        }
+    }
+
+    /// The sizes fixed at construction.
+    pub fn limits(&self) -> &CollectorLimits {
+        &self.limits
+    }
+
+    /// Number of complete messages waiting to be popped.
+    pub fn ready_len(&self) -> usize {
+        self.ready.len()
+    }
+
+    /// True when every slot is taken: the parser was (or will be) paused
+    /// until some record is released.
+    pub fn is_full(&self) -> bool {
+        self.slab.is_full()
+    }
+
+    /// True while a message has started but not completed.
+    pub fn in_message(&self) -> bool {
+        self.in_message
+    }
+
+    /// The message being parsed (meaningful while [`Self::in_message`]).
+    pub fn partial(&self) -> &MessageRecord {
+        &self.staging
+    }
+
+    /// The oldest complete message, removed from the queue (its slot stays
+    /// taken until [`MessageCollector::release`]).
+    pub fn pop(&mut self) -> Option<Key> {
+        self.ready.pop_front()
+    }
+
+    /// The complete record a key names.
+    pub fn record(&self, key: Key) -> Option<&MessageRecord> {
+        self.slab.get(key)
+    }
+
+    /// Gives a popped record's slot back for reuse; the key goes stale.
+    pub fn release(&mut self, key: Key) -> bool {
+        self.slab.remove(key).is_some()
+    }
+
+    /// Pops every complete message in order, hands it to `visit`, and releases it.
+    pub fn drain(&mut self, mut visit: impl FnMut(&MessageRecord)) {
+        while let Some(key) = self.ready.pop_front() {
+            if let Some(record) = self.slab.get(key) {
+                visit(record);
+            }
+            self.slab.remove(key);
+        }
+    }
+
+    /// A limit the collector itself hit (its areas are full), if any; the
+    /// parser was paused at the next event that can pause. Clears it.
+    pub fn take_error(&mut self) -> Option<ErrorKind> {
+        self.error.take()
+    }
+
+    /// Forgets the partial message and every queued one; keeps the buffers.
+    pub fn reset(&mut self) {
+        self.slab.clear();
+        self.ready.clear();
+        self.staging.clear();
+        self.in_message = false;
+        self.token = Token::None;
+        self.in_trailers = false;
+        self.error = None;
+    }
+
+    fn fail(&mut self, kind: ErrorKind) {
+        if self.error.is_none() {
+            self.error = Some(kind);
+        }
+    }
+
+    /// Appends a fragment of token `kind` to the byte area and returns the
+    /// span of the whole token so far (fragments of one token are adjacent).
+    #[inline]
+    fn append(&mut self, kind: Token, fragment: &[u8]) -> Option<Span> {
+        if self.error.is_some() {
+            return None;
+        }
+        let area_bound = 2 * self.limits.max_head;
+        let area = &mut self.staging.area;
+        if area.len() + fragment.len() > area_bound {
+            self.fail(ErrorKind::HeadTooLarge);
+            return None;
+        }
+        let start = area.len() as u32;
+        grow_within(area, fragment.len(), area_bound, INITIAL_AREA);
+        area.extend_from_slice(fragment);
+        let end = area.len() as u32;
+        if self.token != kind {
+            self.token = kind;
+            self.token_start = start;
+        }
+        Some(Span {
+            start: self.token_start,
+            end,
+        })
+    }
+}
+
+impl HttpSink for MessageCollector {
+    fn on_message_begin(&mut self) -> Flow {
+        self.token = Token::None;
+        self.in_trailers = false;
+        self.staging.clear();
+        self.in_message = true;
+        if self.slab.is_full() {
+            // Every slot holds an undrained message: stop until one is released.
+            return Flow::Pause;
+        }
+        Flow::Continue
+    }
+
+    fn on_method(&mut self, fragment: &[u8]) {
+        if let Some(span) = self.append(Token::Method, fragment) {
+            self.staging.method = span;
+        }
+    }
+
+    fn on_target(&mut self, fragment: &[u8]) {
+        if let Some(span) = self.append(Token::Target, fragment) {
+            self.staging.target = span;
+        }
+    }
+
+    fn on_status(&mut self, code: u16) {
+        self.staging.status = code;
+    }
+
+    fn on_reason(&mut self, fragment: &[u8]) {
+        if let Some(span) = self.append(Token::Reason, fragment) {
+            self.staging.reason = span;
+        }
+    }
+
+    fn on_version(&mut self, major: u8, minor: u8) {
+        self.token = Token::None;
+        self.staging.version = (major, minor);
+    }
+
+    fn on_header_name(&mut self, fragment: &[u8]) {
+        if let Some(span) = self.append(Token::Name, fragment) {
+            self.name = span;
+            // An empty value may never be reported: it is empty after the name.
+            self.value = Span {
+                start: span.end,
+                end: span.end,
+            };
+        }
+    }
+
+    fn on_header_value(&mut self, fragment: &[u8]) {
+        if let Some(span) = self.append(Token::Value, fragment) {
+            self.value = span;
+        }
+    }
+
+    fn on_header_complete(&mut self) {
+        self.token = Token::None;
+        if self.error.is_some() {
+            return;
+        }
+        let field = Field {
+            name: self.name,
+            value: self.value,
+        };
+        let max_fields = 2 * self.limits.max_headers;
+        let limit = if self.in_trailers {
+            max_fields
+        } else {
+            self.limits.max_headers
+        };
+        let record = &mut self.staging;
+        if record.fields.len() >= limit {
+            self.fail(ErrorKind::TooManyHeaders);
+            return;
+        }
+        if record.fields.len() == record.fields.capacity() {
+            // Double, but never past the bound (kept when the slot is reused).
+            let wanted = (record.fields.capacity() * 2)
+                .max(INITIAL_FIELDS)
+                .min(max_fields);
+            record.fields.reserve_exact(wanted - record.fields.len());
+        }
+        record.fields.push(field);
+        if !self.in_trailers {
+            record.header_count = record.fields.len();
+        }
+    }
+
+    fn on_headers_complete(&mut self, info: &HeadInfo) -> HeadersAction {
+        self.token = Token::None;
+        let max_body = self.limits.max_body as u64;
+        if info.content_length.is_some_and(|n| n > max_body) {
+            self.fail(ErrorKind::BodyTooLarge);
+        }
+        let record = &mut self.staging;
+        record.info = *info;
+        record.header_count = record.fields.len();
+        if info.status != 0 {
+            record.status = info.status;
+        }
+        record.version = (info.version_major, info.version_minor);
+        HeadersAction {
+            skip_body: false,
+            pause: self.error.is_some(),
+        }
+    }
+
+    fn on_body(&mut self, fragment: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        let max_body = self.limits.max_body;
+        let body = &mut self.staging.body;
+        if body.len() + fragment.len() > max_body {
+            self.fail(ErrorKind::BodyTooLarge);
+            return;
+        }
+        grow_within(body, fragment.len(), max_body, INITIAL_BODY);
+        body.extend_from_slice(fragment);
+    }
+
+    fn on_trailers_begin(&mut self) {
+        self.token = Token::None;
+        self.in_trailers = true;
+    }
+
+    fn on_message_complete(&mut self) -> Flow {
+        self.token = Token::None;
+        self.in_trailers = false;
+        self.in_message = false;
+        if self.error.is_some() {
+            return Flow::Pause;
+        }
+        let staging = &mut self.staging;
+        match self.slab.insert_with(|slot| std::mem::swap(slot, staging)) {
+            Some(key) => self.ready.push_back(key),
+            None => {
+                // The caller fed more input without draining a full collector.
+                self.fail(ErrorKind::UnexpectedMessage);
+                return Flow::Pause;
+            }
+        }
+        if self.slab.is_full() {
+            Flow::Pause
+        } else {
+            Flow::Continue
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(pending: usize) -> CollectorLimits {
+        CollectorLimits {
+            max_head: 256,
+            max_headers: 4,
+            max_body: 64,
+            max_pending: pending,
+        }
+    }
+
+    /// Replays the events of `GET /a%20b HTTP/1.1` with two headers, splitting
+    /// every token into two fragments as a parser does across feeds.
+    fn replay_request(c: &mut MessageCollector, body: &[u8]) -> Flow {
+        assert_eq!(c.on_message_begin(), Flow::Continue);
+        c.on_method(b"G");
+        c.on_method(b"ET");
+        c.on_target(b"/a%2");
+        c.on_target(b"0b");
+        c.on_version(1, 1);
+        c.on_header_name(b"Ho");
+        c.on_header_name(b"st");
+        c.on_header_value(b"exa");
+        c.on_header_value(b"mple.com");
+        c.on_header_complete();
+        c.on_header_name(b"X-Empty");
+        c.on_header_complete();
+        let info = HeadInfo {
+            version_major: 1,
+            version_minor: 1,
+            keep_alive: true,
+            content_length: Some(body.len() as u64),
+            ..HeadInfo::default()
+        };
+        assert_eq!(c.on_headers_complete(&info), HeadersAction::default());
+        if !body.is_empty() {
+            c.on_body(&body[..1]);
+            c.on_body(&body[1..]);
+        }
+        c.on_message_complete()
+    }
+
+    #[test]
+    fn assembles_fragments_into_spans() {
+        let mut c = MessageCollector::new(limits(4));
+        assert_eq!(replay_request(&mut c, b"hello"), Flow::Continue);
+        let key = c.pop().unwrap();
+        let r = c.record(key).unwrap();
+        assert_eq!(r.method(), b"GET");
+        assert_eq!(r.target(), b"/a%20b");
+        assert_eq!(r.version(), (1, 1));
+        assert_eq!(r.headers().len(), 2);
+        assert_eq!(r.headers()[0].name.of(r.area()), b"Host");
+        assert_eq!(r.headers()[0].value.of(r.area()), b"example.com");
+        assert_eq!(r.headers()[1].name.of(r.area()), b"X-Empty");
+        assert_eq!(r.headers()[1].value.of(r.area()), b"");
+        assert_eq!(r.header(b"HOST"), Some(&b"example.com"[..]));
+        assert_eq!(r.header(b"missing"), None);
+        assert_eq!(r.body(), b"hello");
+        assert!(r.info().keep_alive);
+        assert!(r.trailers().is_empty());
+        assert!(c.release(key));
+        assert!(!c.release(key));
+    }
+
+    #[test]
+    fn trailers_follow_headers() {
+        let mut c = MessageCollector::new(limits(4));
+        c.on_message_begin();
+        c.on_method(b"POST");
+        c.on_target(b"/");
+        c.on_version(1, 1);
+        c.on_header_name(b"Transfer-Encoding");
+        c.on_header_value(b"chunked");
+        c.on_header_complete();
+        c.on_headers_complete(&HeadInfo {
+            chunked: true,
+            ..HeadInfo::default()
+        });
+        c.on_chunk_header(3);
+        c.on_body(b"abc");
+        c.on_chunk_complete();
+        c.on_chunk_header(0);
+        c.on_trailers_begin();
+        c.on_header_name(b"Expires");
+        c.on_header_value(b"never");
+        c.on_header_complete();
+        assert_eq!(c.on_message_complete(), Flow::Continue);
+        let key = c.pop().unwrap();
+        let r = c.record(key).unwrap();
+        assert_eq!(r.headers().len(), 1);
+        assert_eq!(r.trailers().len(), 1);
+        assert_eq!(r.trailers()[0].name.of(r.area()), b"Expires");
+        assert_eq!(r.trailers()[0].value.of(r.area()), b"never");
+        assert_eq!(r.body(), b"abc");
+    }
+
+    #[test]
+    fn response_fields() {
+        let mut c = MessageCollector::new(limits(2));
+        c.on_message_begin();
+        c.on_status(404);
+        c.on_reason(b"Not ");
+        c.on_reason(b"Found");
+        c.on_version(1, 0);
+        c.on_headers_complete(&HeadInfo {
+            version_major: 1,
+            version_minor: 0,
+            status: 404,
+            ..HeadInfo::default()
+        });
+        c.on_message_complete();
+        let key = c.pop().unwrap();
+        let r = c.record(key).unwrap();
+        assert_eq!(r.status(), 404);
+        assert_eq!(r.reason(), b"Not Found");
+        assert_eq!(r.version(), (1, 0));
+        assert_eq!(r.method(), b"");
+    }
+
+    #[test]
+    fn full_slab_pauses_and_resumes_after_release() {
+        let mut c = MessageCollector::new(limits(2));
+        assert_eq!(replay_request(&mut c, b""), Flow::Continue);
+        assert_eq!(replay_request(&mut c, b""), Flow::Pause);
+        assert!(c.is_full());
+        // A caller that does not drain gets Pause again at the next begin.
+        assert_eq!(c.on_message_begin(), Flow::Pause);
+        let first = c.pop().unwrap();
+        c.release(first);
+        // The paused message completes into the freed slot.
+        c.on_method(b"GET");
+        c.on_target(b"/");
+        c.on_version(1, 1);
+        c.on_headers_complete(&HeadInfo::default());
+        assert_eq!(c.on_message_complete(), Flow::Pause);
+        assert_eq!(c.ready_len(), 2);
+        let mut methods = Vec::new();
+        c.drain(|r| methods.push(r.method().to_vec()));
+        assert_eq!(methods, vec![b"GET".to_vec(), b"GET".to_vec()]);
+        assert!(c.take_error().is_none());
+    }
+
+    #[test]
+    fn completing_into_a_full_slab_is_an_error_not_growth() {
+        let mut c = MessageCollector::new(limits(1));
+        assert_eq!(replay_request(&mut c, b""), Flow::Pause);
+        assert_eq!(c.on_message_begin(), Flow::Pause);
+        assert_eq!(c.on_message_complete(), Flow::Pause);
+        assert_eq!(c.take_error(), Some(ErrorKind::UnexpectedMessage));
+        assert_eq!(c.ready_len(), 1);
+    }
+
+    #[test]
+    fn overflowing_areas_set_errors() {
+        let mut c = MessageCollector::new(limits(2));
+        c.on_message_begin();
+        c.on_method(&[b'A'; 600]);
+        assert_eq!(c.take_error(), Some(ErrorKind::HeadTooLarge));
+        c.reset();
+
+        c.on_message_begin();
+        for _ in 0..5 {
+            c.on_header_name(b"a");
+            c.on_header_complete();
+        }
+        assert_eq!(c.take_error(), Some(ErrorKind::TooManyHeaders));
+        c.reset();
+
+        c.on_message_begin();
+        let action = c.on_headers_complete(&HeadInfo {
+            content_length: Some(65),
+            ..HeadInfo::default()
+        });
+        assert!(action.pause);
+        assert_eq!(c.take_error(), Some(ErrorKind::BodyTooLarge));
+        c.reset();
+
+        c.on_message_begin();
+        c.on_headers_complete(&HeadInfo {
+            chunked: true,
+            ..HeadInfo::default()
+        });
+        c.on_body(&[0; 40]);
+        c.on_body(&[0; 40]);
+        assert_eq!(c.on_message_complete(), Flow::Pause);
+        assert_eq!(c.take_error(), Some(ErrorKind::BodyTooLarge));
+    }
+
+    #[test]
+    fn reset_forgets_everything() {
+        let mut c = MessageCollector::new(limits(2));
+        replay_request(&mut c, b"x");
+        c.on_message_begin();
+        c.on_method(b"PU");
+        c.reset();
+        assert_eq!(c.ready_len(), 0);
+        assert!(!c.in_message());
+        assert_eq!(replay_request(&mut c, b""), Flow::Continue);
+        let key = c.pop().unwrap();
+        assert_eq!(c.record(key).unwrap().method(), b"GET");
+    }
+}

@@ -1,7 +1,0 @@
-//! Python bindings for `http` (being written).
-
-use pyo3::prelude::*;
-
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
-    Ok(())
-}

@@ -1,0 +1,452 @@
+//! `RequestParser` and `ResponseParser`: the sans-IO message API.
+//!
+//! Strategy: a [`Driver`] owns a core parser and a [`MessageCollector`]. A
+//! `feed` runs the core parser over the caller's bytes (with the GIL released
+//! when the feed is large and the bytes are an immutable `bytes`), then turns
+//! the complete records into Python objects in one pass and releases their
+//! slots. When the collector's slab (16 records) fills up, the parser pauses:
+//! the driver builds the objects for what is queued and resumes, so a feed
+//! holding thousands of messages never needs more than the slab (a large
+//! feed is parsed in batches of 16 messages per GIL release). Non-`bytes`
+//! buffers (bytearray, memoryview) are copied first, since another thread
+//! could change them while the GIL is released. Errors are sticky
+//! until `reset()`, and carry the messages completed earlier in the same call.
+//! After an Upgrade or CONNECT the core parser stops; the rest of this feed,
+//! and of every later feed, goes to `.unparsed`.
+
+use std::borrow::Cow;
+
+use octonaut_core::http::message::{CollectorLimits, MessageCollector, MessageRecord};
+use octonaut_core::http::ResponseParser as CoreResponseParser;
+use octonaut_core::http::{Lenient, Limits, RequestParser as CoreRequestParser};
+use octonaut_core::parse::{ErrorKind, ParseError, Parser};
+use pyo3::buffer::PyBuffer;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyString};
+
+use super::message::{Request, Response};
+use crate::errors;
+
+/// Feeds at least this long are parsed with the GIL released (below it, the
+/// release and re-acquire cost more than they free).
+const DETACH_THRESHOLD: usize = 64 * 1024;
+
+/// Complete messages a parser holds before pausing to build Python objects.
+const MAX_PENDING: usize = 16;
+
+/// The bytes of a feed argument: borrowed from an immutable `bytes` (safe to
+/// read with the GIL released), or copied from any other buffer.
+pub(crate) enum FeedData<'a> {
+    Bytes(&'a [u8]),
+    Copied(Vec<u8>),
+}
+
+impl FeedData<'_> {
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        match self {
+            FeedData::Bytes(b) => b,
+            FeedData::Copied(v) => v,
+        }
+    }
+
+    /// Immutable bytes may be read with the GIL released.
+    fn may_detach(&self) -> bool {
+        matches!(self, FeedData::Bytes(_))
+    }
+}
+
+pub(crate) fn feed_data<'a>(data: &'a Bound<'_, PyAny>) -> PyResult<FeedData<'a>> {
+    if let Ok(bytes) = data.cast::<PyBytes>() {
+        return Ok(FeedData::Bytes(bytes.as_bytes()));
+    }
+    match PyBuffer::<u8>::get(data) {
+        Ok(buffer) => Ok(FeedData::Copied(buffer.to_vec(data.py())?)),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "feed() takes a bytes-like object, not {}",
+            data.get_type().name()?
+        ))),
+    }
+}
+
+/// Parses `lenient=("bare_lf", ...)` into core flags.
+pub(crate) fn lenient_flags(names: &Bound<'_, PyAny>) -> PyResult<Lenient> {
+    let mut flags = Lenient::STRICT;
+    if names.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(
+            "lenient takes an iterable of names, e.g. lenient=(\"bare_lf\",)",
+        ));
+    }
+    for name in names.try_iter()? {
+        let name = name?;
+        let name: Cow<'_, str> = name.cast::<PyString>()?.to_cow()?;
+        match Lenient::from_name(&name) {
+            Some(flag) => flags |= flag,
+            None => {
+                let known: Vec<&str> = Lenient::NAMES.iter().map(|(n, _)| *n).collect();
+                return Err(PyValueError::new_err(format!(
+                    "unknown leniency {name:?}; known: {}",
+                    known.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(flags)
+}
+
+/// Validated limits for the core parser and the collector.
+pub(crate) fn limits(
+    max_head: usize,
+    max_headers: usize,
+    max_body: Option<u64>,
+    max_line: usize,
+    max_chunk_extension: usize,
+) -> PyResult<Limits> {
+    if max_head == 0 || max_headers == 0 || max_line == 0 {
+        return Err(PyValueError::new_err(
+            "max_head, max_headers and max_line must be positive",
+        ));
+    }
+    if max_head > u32::MAX as usize / 4 {
+        return Err(PyValueError::new_err("max_head is too large"));
+    }
+    Ok(Limits {
+        max_head,
+        max_headers,
+        max_body,
+        max_chunk_extension,
+        max_line,
+    })
+}
+
+/// A core parser, its collector and the Python-facing state.
+struct Driver<P> {
+    parser: P,
+    collector: MessageCollector,
+    limits: Limits,
+    error: Option<ParseError>,
+    upgraded: bool,
+    unparsed: Vec<u8>,
+}
+
+impl<P: Parser<MessageCollector>> Driver<P> {
+    fn new(parser: P, limits: Limits) -> Self {
+        let collector = MessageCollector::new(CollectorLimits {
+            max_head: limits.max_head,
+            max_headers: limits.max_headers,
+            max_body: limits
+                .max_body
+                .map_or(usize::MAX, |b| usize::try_from(b).unwrap_or(usize::MAX)),
+            max_pending: MAX_PENDING,
+        });
+        Driver {
+            parser,
+            collector,
+            limits,
+            error: None,
+            upgraded: false,
+            unparsed: Vec::new(),
+        }
+    }
+
+    /// The sticky error as a Python exception.
+    fn raise_sticky(&self, py: Python<'_>) -> PyResult<()> {
+        match &self.error {
+            Some(err) => Err(errors::parse_error(py, err, None)),
+            None => Ok(()),
+        }
+    }
+
+    /// A limit the collector hit, as a parse error at the parser's position.
+    fn collector_error(&mut self) -> Option<ParseError> {
+        let kind = self.collector.take_error()?;
+        let limit = match kind {
+            ErrorKind::HeadTooLarge => self.limits.max_head as u64,
+            ErrorKind::TooManyHeaders => self.limits.max_headers as u64,
+            ErrorKind::BodyTooLarge => self.limits.max_body.unwrap_or(u64::MAX),
+            _ => 0,
+        };
+        Some(ParseError::limit(kind, self.parser.offset(), limit))
+    }
+
+    /// Moves every complete record into `out` as a Python object.
+    fn drain(
+        &mut self,
+        py: Python<'_>,
+        out: &Bound<'_, PyList>,
+        build: fn(Python<'_>, &MessageRecord) -> PyResult<Py<PyAny>>,
+    ) -> PyResult<()> {
+        while let Some(key) = self.collector.pop() {
+            let built = match self.collector.record(key) {
+                Some(record) => {
+                    if record.info().upgrade {
+                        self.upgraded = true;
+                    }
+                    build(py, record)
+                }
+                None => Ok(py.None()),
+            };
+            self.collector.release(key);
+            out.append(built?)?;
+        }
+        Ok(())
+    }
+
+    fn fail<'py>(&mut self, py: Python<'py>, err: ParseError, out: Bound<'py, PyList>) -> PyErr {
+        self.error = Some(err);
+        errors::parse_error(py, &err, Some(out))
+    }
+
+    fn feed<'py>(
+        &mut self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        build: fn(Python<'_>, &MessageRecord) -> PyResult<Py<PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        self.raise_sticky(py)?;
+        let data = feed_data(data)?;
+        let bytes = data.as_slice();
+        let out = PyList::empty(py);
+        if self.upgraded {
+            self.unparsed.extend_from_slice(bytes);
+            return Ok(out);
+        }
+        let mut pos = 0;
+        loop {
+            let rest = &bytes[pos..];
+            let result = if data.may_detach() && rest.len() >= DETACH_THRESHOLD {
+                let parser = &mut self.parser;
+                let collector = &mut self.collector;
+                py.detach(|| parser.parse(rest, collector))
+            } else {
+                self.parser.parse(rest, &mut self.collector)
+            };
+            self.drain(py, &out, build)?;
+            let consumed = match result {
+                Ok(consumed) => consumed,
+                Err(err) => return Err(self.fail(py, err, out)),
+            };
+            if let Some(err) = self.collector_error() {
+                return Err(self.fail(py, err, out));
+            }
+            pos += consumed;
+            if self.upgraded {
+                self.unparsed.extend_from_slice(&bytes[pos..]);
+                break;
+            }
+            if pos >= bytes.len() {
+                break;
+            }
+            if consumed == 0 && self.collector.ready_len() == 0 && !self.collector.is_full() {
+                // The parser stopped without a reason we know: never spin.
+                let err = ParseError::new(ErrorKind::UnexpectedMessage, self.parser.offset());
+                return Err(self.fail(py, err, out));
+            }
+        }
+        Ok(out)
+    }
+
+    fn feed_eof(
+        &mut self,
+        py: Python<'_>,
+        build: fn(Python<'_>, &MessageRecord) -> PyResult<Py<PyAny>>,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        self.raise_sticky(py)?;
+        if self.upgraded {
+            return Ok(None);
+        }
+        let out = PyList::empty(py);
+        let result = self.parser.parse_eof(&mut self.collector);
+        self.drain(py, &out, build)?;
+        if let Err(err) = result {
+            return Err(self.fail(py, err, out));
+        }
+        if let Some(err) = self.collector_error() {
+            return Err(self.fail(py, err, out));
+        }
+        Ok(match out.len() {
+            0 => None,
+            n => Some(out.get_item(n - 1)?.unbind()),
+        })
+    }
+
+    fn reset(&mut self) {
+        self.parser.reset();
+        self.collector.reset();
+        self.error = None;
+        self.upgraded = false;
+        self.unparsed.clear();
+    }
+}
+
+fn build_request(py: Python<'_>, record: &MessageRecord) -> PyResult<Py<PyAny>> {
+    Request::from_record(py, record).map(Py::into_any)
+}
+
+fn build_response(py: Python<'_>, record: &MessageRecord) -> PyResult<Py<PyAny>> {
+    Response::from_record(py, record).map(Py::into_any)
+}
+
+/// Incremental HTTP/1.1 request parser: `feed(data)` returns the complete
+/// `Request`s in order.
+///
+/// `feed_eof()` returns None at a message boundary and raises
+/// `ParseError(code="incomplete")` in the middle of a request.
+#[pyclass(module = "octonaut.http", name = "RequestParser")]
+pub struct RequestParser {
+    driver: Driver<CoreRequestParser>,
+}
+
+#[pymethods]
+impl RequestParser {
+    #[new]
+    #[pyo3(signature = (
+        *, max_head = 16384, max_headers = 100, max_body = 1 << 20, lenient = None,
+        max_line = 8192, max_chunk_extension = 1024
+    ))]
+    fn new(
+        max_head: usize,
+        max_headers: usize,
+        max_body: u64,
+        lenient: Option<&Bound<'_, PyAny>>,
+        max_line: usize,
+        max_chunk_extension: usize,
+    ) -> PyResult<Self> {
+        let flags = match lenient {
+            Some(names) => lenient_flags(names)?,
+            None => Lenient::STRICT,
+        };
+        let limits = limits(
+            max_head,
+            max_headers,
+            Some(max_body),
+            max_line,
+            max_chunk_extension,
+        )?;
+        Ok(RequestParser {
+            driver: Driver::new(CoreRequestParser::new(limits, flags), limits),
+        })
+    }
+
+    /// Parses `data` (bytes-like) and returns the requests it completed.
+    fn feed<'py>(
+        &mut self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        self.driver.feed(py, data, build_request)
+    }
+
+    /// The peer closed: returns None, or raises `ParseError(code="incomplete")`
+    /// when a request was cut short.
+    fn feed_eof(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.driver.feed_eof(py, build_request)
+    }
+
+    /// The bytes after an Upgrade or CONNECT request (b"" before one).
+    #[getter]
+    fn unparsed<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.driver.unparsed)
+    }
+
+    /// Absolute stream offset of the next byte the parser expects.
+    #[getter]
+    fn offset(&self) -> u64 {
+        Parser::<MessageCollector>::offset(&self.driver.parser)
+    }
+
+    /// Restores a clean slate (limits and leniencies are kept).
+    fn reset(&mut self) {
+        self.driver.reset();
+    }
+}
+
+/// Incremental HTTP/1.1 response parser: `feed(data)` returns the complete
+/// `Response`s in order; call `expect(method)` once per request sent.
+#[pyclass(module = "octonaut.http", name = "ResponseParser")]
+pub struct ResponseParser {
+    driver: Driver<CoreResponseParser>,
+}
+
+#[pymethods]
+impl ResponseParser {
+    #[new]
+    #[pyo3(signature = (
+        *, max_head = 16384, max_headers = 100, max_body = 1 << 20, lenient = None,
+        max_line = 8192, max_chunk_extension = 1024
+    ))]
+    fn new(
+        max_head: usize,
+        max_headers: usize,
+        max_body: u64,
+        lenient: Option<&Bound<'_, PyAny>>,
+        max_line: usize,
+        max_chunk_extension: usize,
+    ) -> PyResult<Self> {
+        let flags = match lenient {
+            Some(names) => lenient_flags(names)?,
+            None => Lenient::STRICT,
+        };
+        let limits = limits(
+            max_head,
+            max_headers,
+            Some(max_body),
+            max_line,
+            max_chunk_extension,
+        )?;
+        Ok(ResponseParser {
+            driver: Driver::new(CoreResponseParser::new(limits, flags), limits),
+        })
+    }
+
+    /// Records that a request with `method` was sent (call once per request,
+    /// in pipelined order), so a response to HEAD has no body and a 2xx
+    /// response to CONNECT opens a tunnel.
+    fn expect(&mut self, py: Python<'_>, method: &Bound<'_, PyAny>) -> PyResult<()> {
+        let method: Cow<'_, [u8]> = if let Ok(text) = method.cast::<PyString>() {
+            Cow::Owned(text.to_str()?.as_bytes().to_vec())
+        } else {
+            Cow::Owned(feed_data(method)?.as_slice().to_vec())
+        };
+        if self.driver.parser.expect(&method) {
+            Ok(())
+        } else {
+            Err(errors::buffer_full(
+                py,
+                "too many requests awaiting a response; feed their responses first".into(),
+            ))
+        }
+    }
+
+    /// Parses `data` (bytes-like) and returns the responses it completed.
+    fn feed<'py>(
+        &mut self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        self.driver.feed(py, data, build_response)
+    }
+
+    /// The peer closed: returns the response whose body ran until the close,
+    /// None at a message boundary, or raises `ParseError(code="incomplete")`.
+    fn feed_eof(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.driver.feed_eof(py, build_response)
+    }
+
+    /// The bytes after a 101 response or a 2xx response to CONNECT.
+    #[getter]
+    fn unparsed<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.driver.unparsed)
+    }
+
+    /// Absolute stream offset of the next byte the parser expects.
+    #[getter]
+    fn offset(&self) -> u64 {
+        Parser::<MessageCollector>::offset(&self.driver.parser)
+    }
+
+    /// Restores a clean slate, forgetting expected methods too.
+    fn reset(&mut self) {
+        self.driver.reset();
+    }
+}
