@@ -1,13 +1,12 @@
 """Type stubs for the Rust extension ``octonaut._octonaut``."""
 
-from typing import Literal
+from collections.abc import Buffer as _BytesLike
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal, final, overload
 
 __version__: str
 
 # --- Buffer (issue 2) ---
-
-from collections.abc import Buffer as _BytesLike
-from typing import final, overload
 
 @final
 class Buffer:
@@ -135,7 +134,6 @@ class Buffer:
     def __getitem__(self, index: int | slice) -> int | bytes:
         """``buf[i]`` / ``buf[i:j:k]`` over the readable bytes, like ``bytes``."""
 
-
 # --- framing: Lines, LengthPrefixed (issue 3) ---
 
 class Lines:
@@ -183,9 +181,6 @@ class LengthPrefixed:
     def offset(self) -> int: ...
 
 # --- http (issue 3) ---
-
-from collections.abc import Iterable, Iterator
-from typing import Any, final, overload
 
 _Name = str | bytes
 _Buffer = bytes | bytearray | memoryview

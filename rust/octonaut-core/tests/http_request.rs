@@ -935,3 +935,29 @@ fn every_leniency_has_a_name() {
     assert_eq!(Lenient::from_name("nope"), None);
     assert_eq!(Lenient::default(), Lenient::STRICT);
 }
+
+struct PauseAtBegin {
+    begins: usize,
+}
+impl HttpSink for PauseAtBegin {
+    fn on_message_begin(&mut self) -> Flow {
+        self.begins += 1;
+        Flow::Pause
+    }
+}
+
+#[test]
+fn a_sink_can_pause_at_message_begin_without_losing_the_byte() {
+    let input = b"\r\nGET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n";
+    let mut p = RequestParser::default();
+    let mut sink = PauseAtBegin { begins: 0 };
+    // Stops before the first byte of the request line (empty line consumed).
+    assert_eq!(p.parse(input, &mut sink), Ok(2));
+    assert_eq!(sink.begins, 1);
+    // Resuming there does not begin the message twice.
+    assert_eq!(p.parse(&input[2..], &mut sink), Ok(18));
+    assert_eq!(sink.begins, 2);
+    assert_eq!(p.parse(&input[20..], &mut sink), Ok(18));
+    assert_eq!(sink.begins, 2);
+    assert!(p.is_idle());
+}

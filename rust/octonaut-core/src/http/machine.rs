@@ -416,7 +416,7 @@ impl Machine {
                 // Straight on with the start line (no trip through the
                 // dispatcher; the handlers below chain the same way).
                 match self.role {
-                    Role::Request => self.method(input, pos, sink),
+                    Role::Request => self.request_line(input, pos, sink),
                     Role::Response => self.version(0, input, pos, sink),
                 }
             }
@@ -503,7 +503,7 @@ impl Machine {
     }
 
     /// A line ended; `next` is the position after its LF.
-    fn line_end<S: HttpSink + ?Sized>(
+    pub(super) fn line_end<S: HttpSink + ?Sized>(
         &mut self,
         after: After,
         next: usize,

@@ -97,6 +97,80 @@ impl<S: HttpSink + ?Sized> Parser<S> for RequestParser {
 }
 
 impl Machine {
+    /// The fast path for the common request line `METHOD /origin HTTP/1.x
+    /// CRLF` when it is whole in the input: one pass, the same events as the
+    /// state handlers. Anything else (a split line, another form, CONNECT,
+    /// any error) goes to [`Machine::method`] from the same byte with
+    /// nothing reported yet, so results never depend on which path ran.
+    #[inline]
+    pub(super) fn request_line<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        #[cfg(target_arch = "x86_64")]
+        if scan::has_avx2() {
+            // SAFETY: AVX2 is available (checked just above).
+            return unsafe { self.request_line_avx2(input, pos, sink) };
+        }
+        self.request_line_body(input, pos, sink)
+    }
+
+    /// [`request_line_body`](Self::request_line_body) compiled with AVX2 so
+    /// the scans inline (multiversioning).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn request_line_avx2<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        self.request_line_body(input, pos, sink)
+    }
+
+    #[inline(always)]
+    fn request_line_body<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        let end = self.window(pos, input.len())?;
+        let line = &input[pos..end];
+        let method_len = scan::token_end(line);
+        if method_len == 0
+            || method_len + 1 >= line.len()
+            || line[method_len] != b' '
+            || line[method_len + 1] != b'/'
+        {
+            return self.method(input, pos, sink);
+        }
+        let method_token = &line[..method_len];
+        let method = Method::classify(method_token);
+        if method == Method::Connect {
+            return self.method(input, pos, sink);
+        }
+        let target_start = method_len + 1;
+        let target_end = target_start + scan::target_end(&line[target_start..]);
+        if target_end + 11 > line.len()
+            || line[target_end] != b' '
+            || &line[target_end + 1..target_end + 8] != b"HTTP/1."
+            || !matches!(line[target_end + 8], b'0' | b'1')
+            || line[target_end + 9] != b'\r'
+            || line[target_end + 10] != b'\n'
+        {
+            return self.method(input, pos, sink);
+        }
+        sink.on_method(method_token);
+        sink.on_target(&line[target_start..target_end]);
+        self.method = method;
+        self.method_len = method_len;
+        self.minor = line[target_end + 8] - b'0';
+        self.line_end(After::StartLine, pos + target_end + 11, sink)
+    }
+
     /// The method token, up to the SP.
     pub(super) fn method<S: HttpSink + ?Sized>(
         &mut self,

@@ -295,80 +295,79 @@ mod x86 {
         Err(i)
     }
 
-    /// One AVX2 call per field line. The first 32-byte block is classified
-    /// once for both tchar and field bytes, so a short line (most of them)
-    /// yields colon, OWS end and value end from three masks with no loop;
-    /// longer names or values continue with the block loops.
-    #[target_feature(enable = "avx2")]
-    #[inline]
+    /// The field-line scan. The first 32-byte block is classified once for
+    /// both tchar and field bytes, so a short line (most of them) yields
+    /// colon, OWS end and value end from three masks with no loop; longer
+    /// names or values continue with the block loops.
+    ///
+    /// Not a `#[target_feature]` function, so it can be `inline(always)`
+    /// into the AVX2-compiled field-line loop (multiversioning); callers must
+    /// only run it where AVX2 is available.
+    #[inline(always)]
     pub(super) unsafe fn field_line_avx2(bytes: &[u8]) -> super::FieldLine {
         let len = bytes.len();
-        if len >= 32 {
-            // SAFETY: len >= 32, and loadu has no alignment requirement.
-            let v = unsafe { _mm256_loadu_si256(bytes.as_ptr() as *const __m256i) };
-            let non_tchar = non_tchar_mask(v);
-            if non_tchar != 0 {
-                let colon = non_tchar.trailing_zeros() as usize;
-                if bytes[colon] != b':' {
-                    return super::FieldLine {
-                        colon,
-                        value_start: len,
-                        value_stop: len,
-                    };
-                }
-                let after = colon + 1;
-                if after < 32 {
-                    let ws = _mm256_or_si256(
-                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8)),
-                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\t' as i8)),
-                    );
-                    let ws = (_mm256_movemask_epi8(ws) as u32) >> after;
-                    let value_start =
-                        after + (!ws).trailing_zeros().min(32 - after as u32) as usize;
-                    if value_start < 32 {
-                        let bad = non_value_mask(v) >> value_start;
-                        if bad != 0 {
+        // SAFETY: the caller guarantees AVX2 (the intrinsics' requirement);
+        // the only load reads bytes[0..32] and len >= 32 is checked first.
+        unsafe {
+            if len >= 32 {
+                let v = _mm256_loadu_si256(bytes.as_ptr() as *const __m256i);
+                let non_tchar = non_tchar_mask(v);
+                if non_tchar != 0 {
+                    let colon = non_tchar.trailing_zeros() as usize;
+                    if bytes[colon] != b':' {
+                        return super::FieldLine {
+                            colon,
+                            value_start: len,
+                            value_stop: len,
+                        };
+                    }
+                    let after = colon + 1;
+                    if after < 32 {
+                        let ws = _mm256_or_si256(
+                            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8)),
+                            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\t' as i8)),
+                        );
+                        let ws = (_mm256_movemask_epi8(ws) as u32) >> after;
+                        let value_start = after + (!ws).trailing_zeros() as usize;
+                        if value_start < 32 {
+                            let bad = non_value_mask(v) >> value_start;
+                            let value_stop = if bad != 0 {
+                                value_start + bad.trailing_zeros() as usize
+                            } else {
+                                // The value runs past the first block.
+                                32 + value_from(&bytes[32..])
+                            };
                             return super::FieldLine {
                                 colon,
                                 value_start,
-                                value_stop: value_start + bad.trailing_zeros() as usize,
+                                value_stop,
                             };
                         }
-                        // The value runs past the first block.
-                        // SAFETY: AVX2 is enabled for this function.
-                        let value_stop = 32 + unsafe { value_from(&bytes[32..]) };
-                        return super::FieldLine {
-                            colon,
-                            value_start,
-                            value_stop,
-                        };
                     }
                 }
             }
-        }
-        // Long names, long OWS, or a short input: the general path.
-        // SAFETY: AVX2 is enabled for this function and its callees.
-        let colon = match unsafe { token_avx2(bytes) } {
-            Ok(found) => found,
-            Err(tail) => super::scalar_end(bytes, tail, &super::TCHAR),
-        };
-        if colon >= len || bytes[colon] != b':' {
-            return super::FieldLine {
-                colon,
-                value_start: len,
-                value_stop: len,
+            // Long names, long OWS, or a short input: the general path.
+            let colon = match token_avx2(bytes) {
+                Ok(found) => found,
+                Err(tail) => super::scalar_end(bytes, tail, &super::TCHAR),
             };
-        }
-        let mut value_start = colon + 1;
-        while value_start < len && (bytes[value_start] == b' ' || bytes[value_start] == b'\t') {
-            value_start += 1;
-        }
-        // SAFETY: AVX2 is enabled for this function.
-        let value_stop = value_start + unsafe { value_from(&bytes[value_start..]) };
-        super::FieldLine {
-            colon,
-            value_start,
-            value_stop,
+            if colon >= len || bytes[colon] != b':' {
+                return super::FieldLine {
+                    colon,
+                    value_start: len,
+                    value_stop: len,
+                };
+            }
+            let mut value_start = colon + 1;
+            while value_start < len && (bytes[value_start] == b' ' || bytes[value_start] == b'\t') {
+                value_start += 1;
+            }
+            let value_stop = value_start + value_from(&bytes[value_start..]);
+            super::FieldLine {
+                colon,
+                value_start,
+                value_stop,
+            }
         }
     }
 
