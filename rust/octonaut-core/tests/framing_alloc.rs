@@ -2,12 +2,10 @@
 //! allocator watches 10,000 records fed in random splits (so many records are
 //! assembled across feeds), including skip-mode recovery.
 //!
-//! Strategy: the global allocator counts only while a flag is set; the cut
-//! points are computed before counting starts, the stream is parsed once to
+//! Strategy: the shared counting allocator (`support/counting_alloc.rs`)
+//! counts this thread's allocations; the cut points are computed before
+//! counting starts, the stream is parsed once to
 //! warm up and once under the counter, which must read zero.
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use octonaut_core::framing::{
     ByteOrder, FrameSink, LengthPrefixed, LengthPrefixedConfig, Lines, LinesConfig, Recovery,
@@ -16,35 +14,13 @@ use octonaut_core::parse::{Flow, Parser};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-struct Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call unchanged to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
-        // SAFETY: same contract as our caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
-        // SAFETY: same contract as our caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use counting_alloc::{assert_counter_works, count_allocations, CountingAllocator};
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 /// Counts frames and bytes without storing them.
 #[derive(Default)]
@@ -68,7 +44,7 @@ fn allocations_while_feeding<P: Parser<Tally>>(
     stream: &[u8],
     max_chunk: usize,
     sink: &mut Tally,
-) -> usize {
+) -> u64 {
     let mut rng = SmallRng::seed_from_u64(3);
     // Precompute the cut points so the loop itself is allocation-free.
     let mut cuts = Vec::with_capacity(stream.len());
@@ -78,27 +54,20 @@ fn allocations_while_feeding<P: Parser<Tally>>(
         cuts.push((at, at + n));
         at += n;
     }
-    ALLOCATIONS.store(0, Ordering::SeqCst);
-    COUNTING.store(true, Ordering::SeqCst);
-    for &(start, end) in &cuts {
-        parser
-            .parse(&stream[start..end], sink)
-            .expect("valid stream");
-    }
-    parser.parse_eof(sink).expect("complete stream");
-    COUNTING.store(false, Ordering::SeqCst);
-    ALLOCATIONS.load(Ordering::SeqCst)
+    let ((), allocations) = count_allocations(|| {
+        for &(start, end) in &cuts {
+            parser
+                .parse(&stream[start..end], sink)
+                .expect("valid stream");
+        }
+        parser.parse_eof(sink).expect("complete stream");
+    });
+    allocations
 }
 
 #[test]
 fn steady_state_framing_allocates_nothing() {
-    // The counter works: an allocation while counting is seen.
-    ALLOCATIONS.store(0, Ordering::SeqCst);
-    COUNTING.store(true, Ordering::SeqCst);
-    let boxed = std::hint::black_box(Box::new(7u64));
-    COUNTING.store(false, Ordering::SeqCst);
-    drop(boxed);
-    assert_eq!(ALLOCATIONS.load(Ordering::SeqCst), 1);
+    assert_counter_works();
 
     let mut rng = SmallRng::seed_from_u64(1);
 

@@ -5,39 +5,14 @@
 use octonaut_core::http::{HeadInfo, HeadersAction, HttpSink, RequestParser, ResponseParser};
 use octonaut_core::parse::{Flow, Parser};
 use rand::{Rng, SeedableRng};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 
-struct Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-// SAFETY: delegates every call to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|c| c.set(c.get() + 1));
-        // SAFETY: same contract as our caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as our caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|c| c.set(c.get() + 1));
-        // SAFETY: same contract as our caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use counting_alloc::{assert_counter_works, count_allocations, CountingAllocator};
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations() -> u64 {
-    ALLOCATIONS.with(|c| c.get())
-}
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 /// Counts events and bytes without storing anything.
 #[derive(Default)]
@@ -122,13 +97,14 @@ fn parsing_allocates_nothing_after_construction() {
     request_parser.reset();
     sink = Tally::default();
 
-    let before = allocations();
-    feed_in_random_splits(&mut request_parser, &requests, &mut sink, &mut rng);
-    feed_in_random_splits(&mut response_parser, &responses, &mut sink, &mut rng);
-    request_parser.reset();
-    let after = allocations();
+    assert_counter_works();
+    let ((), allocations) = count_allocations(|| {
+        feed_in_random_splits(&mut request_parser, &requests, &mut sink, &mut rng);
+        feed_in_random_splits(&mut response_parser, &responses, &mut sink, &mut rng);
+        request_parser.reset();
+    });
 
-    assert_eq!(after - before, 0, "heap allocations while parsing");
+    assert_eq!(allocations, 0, "heap allocations while parsing");
     assert_eq!(sink.messages, (N + N) as u64, "every message parsed");
     assert!(sink.fields > 0 && sink.bytes > 0);
 }

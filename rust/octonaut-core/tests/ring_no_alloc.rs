@@ -2,45 +2,25 @@
 //! (grants, commits, consumes, notifications and waits on both the mirrored
 //! and the heap path) performs zero heap allocations.
 //!
-//! Strategy: a counting global allocator; the ring is built and warmed up
-//! first, then the allocation count must not move while 10+ MiB stream.
+//! Strategy: the shared counting allocator (`support/counting_alloc.rs`); the
+//! ring is built and warmed up first, then the count must stay zero while
+//! 10+ MiB stream.
 #![cfg(not(loom))]
 
 use octonaut_core::ring::{ring, Mirroring};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-struct CountingAllocator;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to the system allocator unchanged; it only
-// counts allocations on the side.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as ours, forwarded.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as ours, forwarded.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as ours, forwarded.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use counting_alloc::{assert_counter_works, count_allocations, CountingAllocator};
 
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
 
 #[test]
 fn streaming_after_warm_up_allocates_nothing() {
+    assert_counter_works();
     for mode in [Mirroring::Required, Mirroring::Disabled] {
         let (mut tx, mut rx) = ring(4096, mode).unwrap();
         let chunk = [0x5Au8; 700];
@@ -62,10 +42,8 @@ fn streaming_after_warm_up_allocates_nothing() {
             moved
         };
         stream(100); // warm-up
-        let before = ALLOCATIONS.load(Ordering::SeqCst);
-        let moved = stream(20_000);
-        let after = ALLOCATIONS.load(Ordering::SeqCst);
+        let (moved, allocations) = count_allocations(|| stream(20_000));
         assert!(moved > 10_000_000, "{mode:?}: only {moved} bytes moved");
-        assert_eq!(after - before, 0, "{mode:?}: steady state allocated");
+        assert_eq!(allocations, 0, "{mode:?}: steady state allocated");
     }
 }
