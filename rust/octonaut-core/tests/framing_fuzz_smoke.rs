@@ -13,7 +13,7 @@
 #[path = "../../fuzz/src/framing.rs"]
 mod framing;
 
-use octonaut_core::framing::{ByteOrder, Lines, Recovery};
+use octonaut_core::framing::{ByteOrder, LengthPrefixed, Lines, Recovery};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
@@ -43,8 +43,8 @@ fn mutate(rng: &mut SmallRng, data: &mut Vec<u8>, from: usize) {
     }
 }
 
-fn random_record(rng: &mut SmallRng) -> Vec<u8> {
-    let len = rng.random_range(0..40);
+fn random_record(rng: &mut SmallRng, max_len: usize) -> Vec<u8> {
+    let len = rng.random_range(0..=max_len);
     (0..len)
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())])
         .collect()
@@ -61,12 +61,14 @@ fn lines_input(rng: &mut SmallRng) -> Vec<u8> {
             .collect(),
     };
     data.extend_from_slice(&delimiter);
+    // Records mostly within max_length, sometimes just over it.
+    let longest = (framing::lines_config(selector, &delimiter).max_length + 2).min(40);
     let body_start = data.len();
     if rng.random_range(0..5) == 0 {
-        data.extend(random_record(rng));
+        data.extend(random_record(rng, 40));
     } else {
         for _ in 0..rng.random_range(0..12) {
-            data.extend(random_record(rng));
+            data.extend(random_record(rng, longest));
             data.extend_from_slice(&delimiter);
         }
     }
@@ -79,7 +81,8 @@ fn length_prefixed_input(rng: &mut SmallRng) -> Vec<u8> {
     let config = framing::length_prefixed_config(selector);
     let mut data = vec![rng.random(), selector];
     for _ in 0..rng.random_range(0..10) {
-        let payload = random_record(rng);
+        // Mostly within max_frame, sometimes just over it.
+        let payload = random_record(rng, (config.max_frame as usize + 1).min(40));
         let len = payload.len() as u64
             + if config.includes_header {
                 config.width as u64
@@ -136,5 +139,26 @@ fn the_generated_inputs_reach_frames_skips_and_errors() {
     }
     assert!(frames > INPUTS, "only {frames} frames");
     assert!(skips > INPUTS / 20, "only {skips} inputs with skips");
+    assert!(errors > INPUTS / 20, "only {errors} inputs with errors");
+}
+
+#[test]
+fn the_generated_length_prefixed_inputs_reach_frames_and_errors() {
+    let mut rng = rng();
+    let (mut frames, mut errors) = (0, 0);
+    for _ in 0..INPUTS {
+        let data = length_prefixed_input(&mut rng);
+        let config = framing::length_prefixed_config(data[1]);
+        let run = framing::feed(
+            &mut LengthPrefixed::new(config).unwrap(),
+            &data[2..],
+            &[],
+            usize::MAX,
+            false,
+        );
+        frames += run.frames.len();
+        errors += usize::from(run.error.is_some() || run.eof_error.is_some());
+    }
+    assert!(frames > INPUTS, "only {frames} frames");
     assert!(errors > INPUTS / 20, "only {errors} inputs with errors");
 }
