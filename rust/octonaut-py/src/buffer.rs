@@ -505,14 +505,20 @@ impl Buffer {
         };
         let take = usize::try_from(n).map_or(len, |n| n.min(len));
         let grant = consumer.read_grant();
-        let source = Source {
-            ptr: grant.as_ptr(),
-            len: take,
+        let bytes = if take < DETACH_COPY {
+            // One memcpy straight from the ring (`new_with` would zero-fill
+            // the new bytes first: a second pass over them).
+            PyBytes::new(py, &grant[..take])
+        } else {
+            let source = Source {
+                ptr: grant.as_ptr(),
+                len: take,
+            };
+            PyBytes::new_with(py, take, |out| {
+                copy_bytes(py, source, out.as_mut_ptr());
+                Ok(())
+            })?
         };
-        let bytes = PyBytes::new_with(py, take, |out| {
-            copy_bytes(py, source, out.as_mut_ptr());
-            Ok(())
-        })?;
         consumer.consume_and_notify(take);
         Ok(bytes)
     }
