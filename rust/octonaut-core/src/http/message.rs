@@ -348,7 +348,7 @@ impl MessageCollector {
     }
 
     /// Copies the pending run (if any) from the input into the byte area.
-    #[inline]
+    #[inline(never)]
     fn flush_run(&mut self) {
         if !self.run_active {
             return;
@@ -452,7 +452,7 @@ impl MessageCollector {
 
     /// Appends a fragment of token `kind` to the byte area and returns the
     /// span of the whole token so far (fragments of one token are adjacent).
-    #[inline]
+    #[inline(always)]
     fn append(&mut self, kind: Token, fragment: &[u8]) -> Option<Span> {
         if self.error.is_some() {
             return None;
@@ -467,7 +467,7 @@ impl MessageCollector {
 
     /// [`Self::append`] for a fragment at `offset` in the current input:
     /// it joins the pending run (its bytes are copied when the run is flushed).
-    #[inline]
+    #[inline(always)]
     fn append_in_input(&mut self, kind: Token, offset: usize, len: usize) -> Option<Span> {
         if self.run_active && (offset < self.run_to || (self.token == kind && offset != self.run_to))
         {
@@ -498,8 +498,9 @@ impl MessageCollector {
         })
     }
 
-    /// [`Self::append`] for a fragment outside the input: copied now.
-    #[inline]
+    /// [`Self::append`] for a fragment outside the input: copied now (kept
+    /// out of line so the in-input path inlines into the parser's loops).
+    #[inline(never)]
     fn append_copy(&mut self, kind: Token, fragment: &[u8]) -> Option<Span> {
         let area_bound = 2 * self.limits.max_head;
         let area = &mut self.staging.area;
