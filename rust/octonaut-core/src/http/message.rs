@@ -564,6 +564,7 @@ impl HttpSink for MessageCollector {
         self.staging.version = (major, minor);
     }
 
+    #[inline(always)]
     fn on_header_name(&mut self, fragment: &[u8]) {
         if let Some(span) = self.append(Token::Name, fragment) {
             self.name = span;
@@ -575,12 +576,14 @@ impl HttpSink for MessageCollector {
         }
     }
 
+    #[inline(always)]
     fn on_header_value(&mut self, fragment: &[u8]) {
         if let Some(span) = self.append(Token::Value, fragment) {
             self.value = span;
         }
     }
 
+    #[inline(always)]
     fn on_header_complete(&mut self) {
         self.token = Token::None;
         if self.error.is_some() {
