@@ -28,6 +28,13 @@
 //! nothing (`tests/message_alloc.rs` proves it), and nothing ever grows past
 //! its bound.
 //!
+//! Driven through [`MessageCollector::parse`] (as the Python binding does),
+//! fragments that lie inside the input only record their offsets, and the
+//! head is copied with one `memcpy` when it ends (separators included, never
+//! referenced); a head split across feeds is copied run by run, and a
+//! fragment from the parser's own buffers falls back to a copy of its own.
+//! Records are identical either way (`tests/message_run.rs`).
+//!
 //! The collector enforces its own areas: a token that would overflow the
 //! byte area, the field table or the body area sets a pending
 //! [`ErrorKind`] (the parser's limits normally fire first, with a precise
@@ -469,7 +476,8 @@ impl MessageCollector {
     /// it joins the pending run (its bytes are copied when the run is flushed).
     #[inline(always)]
     fn append_in_input(&mut self, kind: Token, offset: usize, len: usize) -> Option<Span> {
-        if self.run_active && (offset < self.run_to || (self.token == kind && offset != self.run_to))
+        if self.run_active
+            && (offset < self.run_to || (self.token == kind && offset != self.run_to))
         {
             // Not after the run, or a gap inside one token: keep the token
             // contiguous by flushing and starting a new run here.
