@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use octonaut_core::http::message::{CollectorLimits, MessageCollector};
 use octonaut_core::http::{Lenient, Limits, RequestParser};
-use octonaut_core::parse::Parser;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
@@ -107,8 +106,8 @@ fn run(
     for &end in cuts {
         let mut pos = start;
         while pos < end {
-            let consumed = parser
-                .parse(&data[pos..end], collector)
+            let consumed = collector
+                .parse(parser, &data[pos..end])
                 .expect("valid stream");
             pos += consumed;
             while let Some(key) = collector.pop() {

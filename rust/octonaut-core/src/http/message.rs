@@ -28,6 +28,13 @@
 //! nothing (`tests/message_alloc.rs` proves it), and nothing ever grows past
 //! its bound.
 //!
+//! Driven through [`MessageCollector::parse`] (as the Python binding does),
+//! fragments that lie inside the input only record their offsets, and the
+//! head is copied with one `memcpy` when it ends (separators included, never
+//! referenced); a head split across feeds is copied run by run, and a
+//! fragment from the parser's own buffers falls back to a copy of its own.
+//! Records are identical either way (`tests/message_run.rs`).
+//!
 //! The collector enforces its own areas: a token that would overflow the
 //! byte area, the field table or the body area sets a pending
 //! [`ErrorKind`] (the parser's limits normally fire first, with a precise
@@ -36,7 +43,7 @@
 use std::collections::VecDeque;
 
 use super::sink::{Flow, HeadInfo, HeadersAction, HttpSink};
-use crate::parse::ErrorKind;
+use crate::parse::{ErrorKind, ParseError, Parser};
 use crate::slab::{Key, Slab};
 
 /// A byte range `[start, end)` in a record's byte area.
@@ -268,6 +275,30 @@ pub struct MessageCollector {
     in_trailers: bool,
     error: Option<ErrorKind>,
     limits: CollectorLimits,
+    /// The input of the current [`MessageCollector::parse`] call (address
+    /// and length; `(0, 0)` outside one), so fragments that lie in it can be
+    /// recognised by address.
+    input_addr: usize,
+    input_len: usize,
+    /// The pending run: fragments inside the input, in input order, whose
+    /// bytes are not yet copied. `run_from..run_to` are input offsets; the
+    /// run's first byte goes to `run_area` in the byte area when flushed.
+    run_active: bool,
+    run_from: usize,
+    run_to: usize,
+    run_area: usize,
+}
+
+/// Clears the collector's input window when a [`MessageCollector::parse`]
+/// call ends, even by unwinding, so no later event can read a stale input.
+struct InputWindow<'a>(&'a mut MessageCollector);
+
+impl Drop for InputWindow<'_> {
+    fn drop(&mut self) {
+        self.0.run_active = false;
+        self.0.input_addr = 0;
+        self.0.input_len = 0;
+    }
 }
 
 impl MessageCollector {
@@ -286,7 +317,68 @@ impl MessageCollector {
             in_trailers: false,
             error: None,
             limits,
+            input_addr: 0,
+            input_len: 0,
+            run_active: false,
+            run_from: 0,
+            run_to: 0,
+            run_area: 0,
         }
+    }
+
+    /// Runs `parser` over `input` with this collector as its sink, copying
+    /// each message head into the byte area with one copy where the head
+    /// lies inside `input` (the common case) instead of one per token.
+    ///
+    /// Equivalent to `parser.parse(input, self)` (which also works, copying
+    /// token by token): records are identical however the stream is split.
+    /// The invariant this relies on: the fragments a parser reports are
+    /// either subslices of the `input` it was given, in increasing input
+    /// order, or bytes from its own buffers. Fragments inside `input` only
+    /// record their offsets; the bytes from the first such fragment of a
+    /// head (or trailer section) to the end of its last are copied at once
+    /// when the head ends, the message completes, a fragment from elsewhere
+    /// arrives, or this call returns, whichever is first. Spans still point
+    /// only at token bytes (the separators copied along are never read).
+    pub fn parse<P: Parser<Self> + ?Sized>(
+        &mut self,
+        parser: &mut P,
+        input: &[u8],
+    ) -> Result<usize, ParseError> {
+        self.input_addr = input.as_ptr() as usize;
+        self.input_len = input.len();
+        self.run_active = false;
+        let window = InputWindow(self);
+        let result = parser.parse(input, window.0);
+        window.0.flush_run();
+        result
+    }
+
+    /// Copies the pending run (if any) from the input into the byte area.
+    #[inline(never)]
+    fn flush_run(&mut self) {
+        if !self.run_active {
+            return;
+        }
+        self.run_active = false;
+        if self.error.is_some() {
+            return;
+        }
+        debug_assert!(self.run_to <= self.input_len);
+        let area_bound = 2 * self.limits.max_head;
+        let run_len = self.run_to - self.run_from;
+        // SAFETY: a run is only active inside `parse` (the `InputWindow`
+        // guard clears it when that call ends, even by unwinding), where
+        // `input_addr`/`input_len` describe the `input` slice it borrows for
+        // its whole duration; `run_from <= run_to <= input_len` (checked
+        // when each fragment joined the run).
+        let bytes = unsafe {
+            std::slice::from_raw_parts((self.input_addr as *const u8).add(self.run_from), run_len)
+        };
+        let area = &mut self.staging.area;
+        area.truncate(self.run_area);
+        grow_within(area, run_len, area_bound, INITIAL_AREA);
+        area.extend_from_slice(bytes);
     }
 
     /// The sizes fixed at construction.
@@ -356,6 +448,7 @@ impl MessageCollector {
         self.token = Token::None;
         self.in_trailers = false;
         self.error = None;
+        self.run_active = false;
     }
 
     fn fail(&mut self, kind: ErrorKind) {
@@ -366,11 +459,57 @@ impl MessageCollector {
 
     /// Appends a fragment of token `kind` to the byte area and returns the
     /// span of the whole token so far (fragments of one token are adjacent).
-    #[inline]
+    #[inline(always)]
     fn append(&mut self, kind: Token, fragment: &[u8]) -> Option<Span> {
         if self.error.is_some() {
             return None;
         }
+        let offset = (fragment.as_ptr() as usize).wrapping_sub(self.input_addr);
+        if offset <= self.input_len && fragment.len() <= self.input_len - offset {
+            return self.append_in_input(kind, offset, fragment.len());
+        }
+        self.flush_run();
+        self.append_copy(kind, fragment)
+    }
+
+    /// [`Self::append`] for a fragment at `offset` in the current input:
+    /// it joins the pending run (its bytes are copied when the run is flushed).
+    #[inline(always)]
+    fn append_in_input(&mut self, kind: Token, offset: usize, len: usize) -> Option<Span> {
+        if self.run_active
+            && (offset < self.run_to || (self.token == kind && offset != self.run_to))
+        {
+            // Not after the run, or a gap inside one token: keep the token
+            // contiguous by flushing and starting a new run here.
+            self.flush_run();
+        }
+        if !self.run_active {
+            self.run_active = true;
+            self.run_from = offset;
+            self.run_area = self.staging.area.len();
+        }
+        let start = self.run_area + (offset - self.run_from);
+        let end = start + len;
+        if end > 2 * self.limits.max_head {
+            self.run_active = false;
+            self.fail(ErrorKind::HeadTooLarge);
+            return None;
+        }
+        self.run_to = offset + len;
+        if self.token != kind {
+            self.token = kind;
+            self.token_start = start as u32;
+        }
+        Some(Span {
+            start: self.token_start,
+            end: end as u32,
+        })
+    }
+
+    /// [`Self::append`] for a fragment outside the input: copied now (kept
+    /// out of line so the in-input path inlines into the parser's loops).
+    #[inline(never)]
+    fn append_copy(&mut self, kind: Token, fragment: &[u8]) -> Option<Span> {
         let area_bound = 2 * self.limits.max_head;
         let area = &mut self.staging.area;
         if area.len() + fragment.len() > area_bound {
@@ -394,6 +533,7 @@ impl MessageCollector {
 
 impl HttpSink for MessageCollector {
     fn on_message_begin(&mut self) -> Flow {
+        self.run_active = false;
         self.token = Token::None;
         self.in_trailers = false;
         self.staging.clear();
@@ -432,6 +572,7 @@ impl HttpSink for MessageCollector {
         self.staging.version = (major, minor);
     }
 
+    #[inline(always)]
     fn on_header_name(&mut self, fragment: &[u8]) {
         if let Some(span) = self.append(Token::Name, fragment) {
             self.name = span;
@@ -443,12 +584,14 @@ impl HttpSink for MessageCollector {
         }
     }
 
+    #[inline(always)]
     fn on_header_value(&mut self, fragment: &[u8]) {
         if let Some(span) = self.append(Token::Value, fragment) {
             self.value = span;
         }
     }
 
+    #[inline(always)]
     fn on_header_complete(&mut self) {
         self.token = Token::None;
         if self.error.is_some() {
@@ -483,6 +626,7 @@ impl HttpSink for MessageCollector {
     }
 
     fn on_headers_complete(&mut self, info: &HeadInfo) -> HeadersAction {
+        self.flush_run();
         self.token = Token::None;
         let max_body = self.limits.max_body as u64;
         if info.content_length.is_some_and(|n| n > max_body) {
@@ -521,6 +665,7 @@ impl HttpSink for MessageCollector {
     }
 
     fn on_message_complete(&mut self) -> Flow {
+        self.flush_run();
         self.token = Token::None;
         self.in_trailers = false;
         self.in_message = false;

@@ -217,9 +217,9 @@ impl<P: Parser<MessageCollector>> Driver<P> {
             let result = if data.may_detach() && rest.len() >= DETACH_THRESHOLD {
                 let parser = &mut self.parser;
                 let collector = &mut self.collector;
-                py.detach(|| parser.parse(rest, collector))
+                py.detach(|| collector.parse(parser, rest))
             } else {
-                self.parser.parse(rest, &mut self.collector)
+                self.collector.parse(&mut self.parser, rest)
             };
             self.drain(py, &out, build)?;
             let consumed = match result {

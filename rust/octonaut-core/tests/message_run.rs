@@ -1,0 +1,100 @@
+//! `MessageCollector::parse` (one copy per head while the head lies in one
+//! input) builds exactly the records that token-by-token collection
+//! (`parser.parse(input, &mut collector)`) builds, for every split of
+//! streams with pipelined requests, chunked bodies with trailers, obs-fold
+//! and trailing whitespace.
+//!
+//! Strategy: render every record of a stream to a canonical list of byte
+//! strings; compare the whole-input token-by-token rendering with the
+//! wrapper's rendering for every single cut point and for random multi-cuts.
+
+use octonaut_core::http::message::{CollectorLimits, MessageCollector, MessageRecord};
+use octonaut_core::http::{Lenient, Limits, RequestParser};
+use octonaut_core::parse::Parser;
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+const STREAMS: &[&[u8]] = &[
+    b"GET /a%20b HTTP/1.1\r\nHost: example.com\r\nUser-Agent: x/1 (y)\r\n\r\n\
+      POST /p?q=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nX-Empty:\r\n\r\nhello",
+    b"PUT /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n\
+      5\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: abc  \r\nX-Two:  d e\r\n\r\n\
+      GET / HTTP/1.1\r\nHost: h2\r\n\r\n",
+    b"GET /fold HTTP/1.1\r\nHost: h\r\nX-Fold: a  \r\n  b\t\r\n\tc\r\nX-Ws: v \t \r\n\r\n",
+];
+
+fn render(record: &MessageRecord, out: &mut Vec<Vec<u8>>) {
+    out.push(record.method().to_vec());
+    out.push(record.target().to_vec());
+    for field in record.headers() {
+        out.push(field.name.of(record.area()).to_vec());
+        out.push(field.value.of(record.area()).to_vec());
+    }
+    out.push(b"--trailers--".to_vec());
+    for field in record.trailers() {
+        out.push(field.name.of(record.area()).to_vec());
+        out.push(field.value.of(record.area()).to_vec());
+    }
+    out.push(record.body().to_vec());
+}
+
+fn collect(data: &[u8], cuts: &[usize], wrapper: bool) -> Vec<Vec<u8>> {
+    let limits = Limits::default();
+    let mut parser = RequestParser::new(limits, Lenient::OBS_FOLD);
+    let mut collector = MessageCollector::new(CollectorLimits {
+        max_head: limits.max_head,
+        max_headers: limits.max_headers,
+        max_body: 1 << 20,
+        max_pending: 2,
+    });
+    let mut out = Vec::new();
+    let mut start = 0;
+    for &end in cuts.iter().chain(std::iter::once(&data.len())) {
+        let mut pos = start;
+        while pos < end {
+            let result = if wrapper {
+                collector.parse(&mut parser, &data[pos..end])
+            } else {
+                parser.parse(&data[pos..end], &mut collector)
+            };
+            pos += result.expect("valid stream");
+            collector.drain(|record| render(record, &mut out));
+            assert!(collector.take_error().is_none());
+        }
+        start = end;
+    }
+    out
+}
+
+#[test]
+fn wrapper_matches_token_copies_for_every_single_cut() {
+    for stream in STREAMS {
+        let expected = collect(stream, &[], false);
+        assert!(!expected.is_empty());
+        assert_eq!(collect(stream, &[], true), expected);
+        for cut in 1..stream.len() {
+            assert_eq!(collect(stream, &[cut], true), expected, "cut at {cut}");
+        }
+    }
+}
+
+#[test]
+fn wrapper_matches_token_copies_for_random_cuts() {
+    let mut rng = SmallRng::seed_from_u64(7);
+    for stream in STREAMS {
+        let expected = collect(stream, &[], false);
+        for _ in 0..300 {
+            let mut cuts = Vec::new();
+            let mut at = 0;
+            loop {
+                at += rng.random_range(1..=24);
+                if at >= stream.len() {
+                    break;
+                }
+                cuts.push(at);
+            }
+            assert_eq!(collect(stream, &cuts, true), expected, "cuts {cuts:?}");
+            assert_eq!(collect(stream, &cuts, false), expected, "cuts {cuts:?}");
+        }
+    }
+}
