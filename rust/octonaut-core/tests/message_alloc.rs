@@ -3,60 +3,21 @@
 //! trailers) fed in random splits, drained and released, cost zero heap
 //! allocations.
 //!
-//! Strategy: a global allocator that counts allocations made by the thread
-//! under test (a thread-local flag, so the test harness's own threads do not
-//! disturb the count), wrapped around `System`.
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
+//! Strategy: the shared counting allocator (`support/counting_alloc.rs`)
+//! counts only the allocations of the thread under test.
 
 use octonaut_core::http::message::{CollectorLimits, MessageCollector};
 use octonaut_core::http::{Lenient, Limits, RequestParser};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-struct Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn note() {
-    // `try_with` so allocations during thread teardown are simply not counted.
-    if COUNTING.try_with(Cell::get).unwrap_or(false) {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: forwards every call to `System` unchanged; counting has no effect
-// on the memory handed out.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note();
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use counting_alloc::{assert_counter_works, count_allocations, CountingAllocator};
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 const PLAIN: &[u8] = b"GET /index.html?q=1 HTTP/1.1\r\nHost: www.example.com\r\n\
 User-Agent: Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/120.0\r\n\
@@ -146,11 +107,8 @@ fn steady_state_allocates_nothing() {
     let warm = run(&mut parser, &mut collector, &data, &warm_cuts);
     assert_eq!(warm.0, COUNT);
 
-    ALLOCATIONS.store(0, Ordering::Relaxed);
-    COUNTING.with(|c| c.set(true));
-    let measured = run(&mut parser, &mut collector, &data, &cuts);
-    COUNTING.with(|c| c.set(false));
-    let allocations = ALLOCATIONS.load(Ordering::Relaxed);
+    let (measured, allocations) =
+        count_allocations(|| run(&mut parser, &mut collector, &data, &cuts));
 
     assert_eq!(measured.0, COUNT);
     let chunked = (0..COUNT).filter(|i| i % 3 == 2).count();
@@ -165,19 +123,12 @@ fn steady_state_allocates_nothing() {
     );
 
     // The counter does count (so the zero above means something).
-    ALLOCATIONS.store(0, Ordering::Relaxed);
-    COUNTING.with(|c| c.set(true));
-    let probe = std::hint::black_box(Box::new(7u64));
-    COUNTING.with(|c| c.set(false));
-    drop(probe);
-    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed), 1);
+    assert_counter_works();
 
     // One byte at a time, after the warm-up, allocates nothing either.
     let small = [PLAIN, CHUNKED].concat();
-    ALLOCATIONS.store(0, Ordering::Relaxed);
-    COUNTING.with(|c| c.set(true));
-    let bytewise = run(&mut parser, &mut collector, &small, &one_byte);
-    COUNTING.with(|c| c.set(false));
+    let (bytewise, allocations) =
+        count_allocations(|| run(&mut parser, &mut collector, &small, &one_byte));
     assert_eq!(bytewise.0, 2);
-    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed), 0);
+    assert_eq!(allocations, 0);
 }
