@@ -21,6 +21,78 @@ use super::limits::Limits;
 use super::sink::{Flow, HttpSink};
 use crate::parse::{ErrorKind, ParseError};
 
+/// What every parser front over a [`Machine`] shares: the inherent
+/// accessors, `Default`, and the [`Parser`](crate::parse::Parser) impl. Each
+/// front (request, response) adds its own constructor and `is_upgraded`.
+macro_rules! machine_front {
+    ($parser:ident) => {
+        impl $parser {
+            /// Restores a freshly constructed state (no allocation; a response
+            /// parser also forgets its expected methods); the same as
+            /// [`Parser::reset`](crate::parse::Parser::reset), callable
+            /// without naming a sink type.
+            pub fn reset(&mut self) {
+                self.machine.reset();
+            }
+
+            /// The absolute offset of the next byte expected (bytes consumed
+            /// since construction or reset); the same as
+            /// [`Parser::offset`](crate::parse::Parser::offset).
+            pub fn offset(&self) -> u64 {
+                self.machine.offset
+            }
+
+            /// The limits in force.
+            pub fn limits(&self) -> &$crate::http::Limits {
+                &self.machine.limits
+            }
+
+            /// The leniencies in force.
+            pub fn lenient(&self) -> $crate::http::Lenient {
+                self.machine.lenient
+            }
+
+            /// True between messages (nothing of a next message has been
+            /// seen, empty lines aside).
+            pub fn is_idle(&self) -> bool {
+                self.machine.is_idle()
+            }
+        }
+
+        impl Default for $parser {
+            fn default() -> Self {
+                $parser::new(
+                    $crate::http::Limits::default(),
+                    $crate::http::Lenient::default(),
+                )
+            }
+        }
+
+        impl<S: $crate::http::HttpSink + ?Sized> $crate::parse::Parser<S> for $parser {
+            fn parse(
+                &mut self,
+                input: &[u8],
+                sink: &mut S,
+            ) -> Result<usize, $crate::parse::ParseError> {
+                self.machine.parse(input, sink)
+            }
+
+            fn parse_eof(&mut self, sink: &mut S) -> Result<(), $crate::parse::ParseError> {
+                self.machine.parse_eof(sink)
+            }
+
+            fn reset(&mut self) {
+                self.machine.reset();
+            }
+
+            fn offset(&self) -> u64 {
+                self.machine.offset
+            }
+        }
+    };
+}
+pub(super) use machine_front;
+
 /// Which start line the machine parses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Role {

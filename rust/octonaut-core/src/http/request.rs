@@ -11,17 +11,17 @@ use super::chars::{SCHEME, TARGET};
 use super::framing::Method;
 use super::lenient::Lenient;
 use super::limits::Limits;
-use super::machine::{After, Machine, Role, State, TargetForm};
+use super::machine::{machine_front, After, Machine, Role, State, TargetForm};
 use super::scan;
 use super::sink::HttpSink;
-use crate::parse::{ErrorKind, ParseError, Parser};
+use crate::parse::{ErrorKind, ParseError};
 
 /// An incremental, strict, allocation-free HTTP/1.1 request parser.
 ///
 /// Feed it any split of a stream of pipelined requests; it reports each
 /// request's parts to an [`HttpSink`]. After an Upgrade or a CONNECT request
 /// it stops: `parse` returns the bytes consumed up to the end of that request
-/// and later calls return `Ok(0)` until [`Parser::reset`]; the caller keeps
+/// and later calls return `Ok(0)` until [`Parser::reset`](crate::parse::Parser::reset); the caller keeps
 /// the rest of the input (it is not HTTP).
 #[derive(Debug)]
 pub struct RequestParser {
@@ -37,64 +37,14 @@ impl RequestParser {
         }
     }
 
-    /// Restores a freshly constructed state (no allocation); the same as
-    /// [`Parser::reset`], callable without naming a sink type.
-    pub fn reset(&mut self) {
-        self.machine.reset();
-    }
-
-    /// The absolute offset of the next byte expected (bytes consumed since
-    /// construction or reset); the same as [`Parser::offset`].
-    pub fn offset(&self) -> u64 {
-        self.machine.offset
-    }
-
-    /// The limits in force.
-    pub fn limits(&self) -> &Limits {
-        &self.machine.limits
-    }
-
-    /// The leniencies in force.
-    pub fn lenient(&self) -> Lenient {
-        self.machine.lenient
-    }
-
     /// True after an Upgrade or CONNECT request: the parser has stopped and
     /// the bytes after that request belong to another protocol.
     pub fn is_upgraded(&self) -> bool {
         self.machine.is_stopped()
     }
-
-    /// True between messages (nothing of a next message has been seen, empty
-    /// lines aside).
-    pub fn is_idle(&self) -> bool {
-        self.machine.is_idle()
-    }
 }
 
-impl Default for RequestParser {
-    fn default() -> Self {
-        RequestParser::new(Limits::default(), Lenient::default())
-    }
-}
-
-impl<S: HttpSink + ?Sized> Parser<S> for RequestParser {
-    fn parse(&mut self, input: &[u8], sink: &mut S) -> Result<usize, ParseError> {
-        self.machine.parse(input, sink)
-    }
-
-    fn parse_eof(&mut self, sink: &mut S) -> Result<(), ParseError> {
-        self.machine.parse_eof(sink)
-    }
-
-    fn reset(&mut self) {
-        self.machine.reset();
-    }
-
-    fn offset(&self) -> u64 {
-        self.machine.offset
-    }
-}
+machine_front!(RequestParser);
 
 impl Machine {
     /// The fast path for the common request line `METHOD /origin HTTP/1.x

@@ -10,10 +10,10 @@
 use super::framing::Method;
 use super::lenient::Lenient;
 use super::limits::Limits;
-use super::machine::{After, Machine, Role, State};
+use super::machine::{machine_front, After, Machine, Role, State};
 use super::scan;
 use super::sink::HttpSink;
-use crate::parse::{ErrorKind, ParseError, Parser};
+use crate::parse::{ErrorKind, ParseError};
 
 /// An incremental, strict, allocation-free HTTP/1.1 response parser.
 ///
@@ -68,63 +68,13 @@ impl ResponseParser {
         self.machine.expected.capacity()
     }
 
-    /// Restores a freshly constructed state (no allocation); the same as
-    /// [`Parser::reset`], callable without naming a sink type.
-    pub fn reset(&mut self) {
-        self.machine.reset();
-    }
-
-    /// The absolute offset of the next byte expected (bytes consumed since
-    /// construction or reset); the same as [`Parser::offset`].
-    pub fn offset(&self) -> u64 {
-        self.machine.offset
-    }
-
-    /// The limits in force.
-    pub fn limits(&self) -> &Limits {
-        &self.machine.limits
-    }
-
-    /// The leniencies in force.
-    pub fn lenient(&self) -> Lenient {
-        self.machine.lenient
-    }
-
     /// True after a 101 or a 2xx response to CONNECT: the parser has stopped.
     pub fn is_upgraded(&self) -> bool {
         self.machine.is_stopped()
     }
-
-    /// True between messages.
-    pub fn is_idle(&self) -> bool {
-        self.machine.is_idle()
-    }
 }
 
-impl Default for ResponseParser {
-    fn default() -> Self {
-        ResponseParser::new(Limits::default(), Lenient::default())
-    }
-}
-
-impl<S: HttpSink + ?Sized> Parser<S> for ResponseParser {
-    fn parse(&mut self, input: &[u8], sink: &mut S) -> Result<usize, ParseError> {
-        self.machine.parse(input, sink)
-    }
-
-    fn parse_eof(&mut self, sink: &mut S) -> Result<(), ParseError> {
-        self.machine.parse_eof(sink)
-    }
-
-    /// Also forgets every expected method.
-    fn reset(&mut self) {
-        self.machine.reset();
-    }
-
-    fn offset(&self) -> u64 {
-        self.machine.offset
-    }
-}
+machine_front!(ResponseParser);
 
 impl Machine {
     /// One of the three status digits.

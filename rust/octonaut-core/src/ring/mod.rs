@@ -14,7 +14,7 @@
 //!   epoch counter with a "waiters present" count), so a full or empty ring can
 //!   be waited on with a timeout and without sleep-polling.
 //!
-//! [`sync`] swaps std atomics for loom's under `cfg(loom)` so the protocol is
+//! `sync` swaps std atomics for loom's under `cfg(loom)` so the protocol is
 //! model-checked (`cargo test --cfg loom ... loom`).
 
 pub mod mapping;
