@@ -6,8 +6,6 @@
 //! `ValueError`, and pickling and `repr` behave); Rust looks them up once per
 //! interpreter and instantiates them.
 
-#![allow(dead_code)] // until every binding raises through here
-
 use octonaut_core::parse::ParseError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
