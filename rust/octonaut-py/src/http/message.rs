@@ -20,6 +20,8 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyList, PyString};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// Interned `bytes` objects for the standard methods and common header names,
 /// found through an open-addressing hash index built at compile time (one
@@ -140,24 +142,64 @@ static INTERNED_METHODS: Interned = Interned::new(METHODS);
 static INTERNED_NAMES: Interned = Interned::new(HEADER_NAMES);
 static EMPTY_BYTES: PyOnceLock<Py<PyBytes>> = PyOnceLock::new();
 
-/// The object cached in `cell`, made on first use. Unlike
-/// `PyOnceLock::get_or_init`, this never detaches from the interpreter (a GIL
-/// release and re-acquire, which would cost more than building a message):
-/// a thread racing on the same object may build the value too, and then
-/// keeps its own (equal) copy.
-#[inline]
-fn cached<T>(
-    cell: &PyOnceLock<Py<T>>,
-    py: Python<'_>,
-    make: impl FnOnce() -> PyResult<Py<T>>,
-) -> PyResult<Py<T>> {
-    if let Some(value) = cell.get(py) {
-        return Ok(value.clone_ref(py));
+/// A Python object made on first access and then kept (the target, the
+/// iteration list, the trailers). Unlike `PyOnceLock`, reading it is one
+/// atomic load and making it one compare-and-swap, with no lock and no
+/// detach from the interpreter: a thread racing on the same cell may build
+/// the value too, and then drops its own (equal) copy.
+struct LazyObject(AtomicPtr<ffi::PyObject>);
+
+impl LazyObject {
+    const fn new() -> Self {
+        LazyObject(AtomicPtr::new(ptr::null_mut()))
     }
-    let value = make()?;
-    let out = value.clone_ref(py);
-    let _ = cell.set(py, value);
-    Ok(out)
+
+    /// The kept object, made by `make` if there is none yet. `make` must
+    /// always return an object of type `T` (the cell stores it untyped).
+    #[inline]
+    fn get_or_make<'py, T>(
+        &self,
+        py: Python<'py>,
+        make: impl FnOnce() -> PyResult<Bound<'py, T>>,
+    ) -> PyResult<Bound<'py, T>> {
+        let current = self.0.load(Ordering::Acquire);
+        if !current.is_null() {
+            // SAFETY: a non-null pointer here is a strong reference this cell
+            // owns until drop, to an object `make` built, i.e. a `T`.
+            return Ok(unsafe { Bound::from_borrowed_ptr(py, current).cast_into_unchecked() });
+        }
+        let made = make()?;
+        match self.0.compare_exchange(
+            ptr::null_mut(),
+            made.as_ptr(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => {
+                // The cell now owns one reference; `made` keeps the caller's.
+                // SAFETY: `made` is a live object; the extra reference is the
+                // one the cell releases on drop.
+                unsafe { ffi::Py_IncRef(made.as_ptr()) };
+                Ok(made)
+            }
+            // SAFETY: as above, the winner's pointer is owned by the cell.
+            Err(winner) => {
+                Ok(unsafe { Bound::from_borrowed_ptr(py, winner).cast_into_unchecked() })
+            }
+        }
+    }
+}
+
+impl Drop for LazyObject {
+    fn drop(&mut self) {
+        let current = *self.0.get_mut();
+        if !current.is_null() {
+            // SAFETY: the cell owns this reference. Cells live only inside
+            // pyclass objects, which are dropped by tp_dealloc while attached
+            // to the interpreter, so a direct decref is allowed.
+            unsafe { ffi::Py_DecRef(current) };
+        }
+    }
 }
 
 /// `b""`, shared.
@@ -264,7 +306,7 @@ impl std::ops::Deref for FieldTable {
 pub struct Headers {
     area: Py<PyBytes>,
     fields: FieldTable,
-    items: PyOnceLock<Py<PyList>>,
+    items: LazyObject,
 }
 
 impl Headers {
@@ -272,7 +314,7 @@ impl Headers {
         Headers {
             area,
             fields: FieldTable::from_slice(fields),
-            items: PyOnceLock::new(),
+            items: LazyObject::new(),
         }
     }
 
@@ -285,7 +327,7 @@ impl Headers {
     }
 
     fn items_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = cached(&self.items, py, || {
+        self.items.get_or_make(py, || {
             let area = self.area.bind(py).as_bytes();
             let len = self.fields.len() as ffi::Py_ssize_t;
             // SAFETY: PyList_New returns a new reference, or NULL with an
@@ -308,9 +350,9 @@ impl Headers {
                     ffi::PyList_SetItem(list.as_ptr(), index as ffi::Py_ssize_t, pair.into_ptr());
                 }
             }
-            Ok(list.cast_into::<PyList>()?.unbind())
-        })?;
-        Ok(list.into_bound(py))
+            // SAFETY: `list` came from PyList_New.
+            Ok(unsafe { list.cast_into_unchecked::<PyList>() })
+        })
     }
 }
 
@@ -423,7 +465,7 @@ struct Parts {
     area: Py<PyBytes>,
     headers: Py<Headers>,
     trailer_fields: Box<[Field]>,
-    trailers: PyOnceLock<Py<Headers>>,
+    trailers: LazyObject,
     body: Py<PyBytes>,
     info: HeadInfo,
     version: (u8, u8),
@@ -437,7 +479,7 @@ impl Parts {
             area,
             headers,
             trailer_fields: record.trailers().into(),
-            trailers: PyOnceLock::new(),
+            trailers: LazyObject::new(),
             body: bytes_of(py, record.body()),
             info: *record.info(),
             version: record.version(),
@@ -445,12 +487,14 @@ impl Parts {
     }
 
     fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
-        cached(&self.trailers, py, || {
-            Py::new(
-                py,
-                Headers::new(self.area.clone_ref(py), &self.trailer_fields),
-            )
-        })
+        self.trailers
+            .get_or_make(py, || {
+                Bound::new(
+                    py,
+                    Headers::new(self.area.clone_ref(py), &self.trailer_fields),
+                )
+            })
+            .map(Bound::unbind)
     }
 }
 
@@ -460,7 +504,7 @@ pub struct Request {
     parts: Parts,
     method: Span,
     target: Span,
-    target_obj: PyOnceLock<Py<PyBytes>>,
+    target_obj: LazyObject,
 }
 
 impl Request {
@@ -471,7 +515,7 @@ impl Request {
                 parts: Parts::from_record(py, record)?,
                 method: record.method_span(),
                 target: record.target_span(),
-                target_obj: PyOnceLock::new(),
+                target_obj: LazyObject::new(),
             },
         )
     }
@@ -488,9 +532,14 @@ impl Request {
     /// The request-target as received, e.g. `b"/index.html?q=1"`.
     #[getter]
     fn target(&self, py: Python<'_>) -> PyResult<Py<PyBytes>> {
-        cached(&self.target_obj, py, || {
-            Ok(PyBytes::new(py, self.target.of(self.parts.area.bind(py).as_bytes())).unbind())
-        })
+        self.target_obj
+            .get_or_make(py, || {
+                Ok(PyBytes::new(
+                    py,
+                    self.target.of(self.parts.area.bind(py).as_bytes()),
+                ))
+            })
+            .map(Bound::unbind)
     }
 
     /// `"1.1"` or `"1.0"`.
