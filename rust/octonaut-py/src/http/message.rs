@@ -335,18 +335,22 @@ impl Headers {
             // we bail out half-way.
             let list = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyList_New(len))? };
             for (index, field) in self.fields.iter().enumerate() {
-                let name = name_bytes(py, field.name.of(area));
-                let value = bytes_of(py, field.value.of(area));
-                // SAFETY: PyTuple_New returns a new reference or NULL with an
-                // exception set.
-                let pair = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyTuple_New(2))? };
-                // SAFETY: `pair` is a fresh 2-tuple and `list` a fresh list
-                // of `len` slots, `index < len`; SetItem steals the references
-                // `into_ptr` hands over, and cannot fail for in-range indices
-                // of the exact types.
+                let name = name_bytes(py, field.name.of(area)).into_bound(py);
+                let value = bytes_of(py, field.value.of(area)).into_bound(py);
+                // SAFETY: PyTuple_Pack takes `n` object pointers (alive here,
+                // held by `name` and `value`) and returns a new tuple holding
+                // its own references, or NULL with an exception set. One call
+                // is cheaper than PyTuple_New and two checked SetItems.
+                let pair = unsafe {
+                    Bound::from_owned_ptr_or_err(
+                        py,
+                        ffi::PyTuple_Pack(2, name.as_ptr(), value.as_ptr()),
+                    )?
+                };
+                // SAFETY: `list` is a fresh list of `len` slots and
+                // `index < len`; SetItem steals the reference `into_ptr` hands
+                // over, and cannot fail for an in-range index of a list.
                 unsafe {
-                    ffi::PyTuple_SetItem(pair.as_ptr(), 0, name.into_ptr());
-                    ffi::PyTuple_SetItem(pair.as_ptr(), 1, value.into_ptr());
                     ffi::PyList_SetItem(list.as_ptr(), index as ffi::Py_ssize_t, pair.into_ptr());
                 }
             }
