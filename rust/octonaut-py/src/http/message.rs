@@ -182,8 +182,9 @@ impl LazyObject {
                 unsafe { ffi::Py_IncRef(made.as_ptr()) };
                 Ok(made)
             }
-            // SAFETY: as above, the winner's pointer is owned by the cell.
             Err(winner) => {
+                // SAFETY: as above, the winner's pointer is a strong
+                // reference the cell owns, to a `T`; `made` is dropped.
                 Ok(unsafe { Bound::from_borrowed_ptr(py, winner).cast_into_unchecked() })
             }
         }
