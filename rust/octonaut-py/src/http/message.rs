@@ -126,7 +126,7 @@ impl Interned {
         let index = loop {
             match self.index[slot] {
                 NO_ENTRY => return None,
-                entry if self.table[entry as usize] == bytes => break entry as usize,
+                entry if same_bytes(self.table[entry as usize], bytes) => break entry as usize,
                 _ => slot = (slot + 1) & (BUCKETS - 1),
             }
         };
@@ -135,6 +135,23 @@ impl Interned {
             cell.get_or_init(py, || PyBytes::new(py, self.table[index]).unbind())
                 .clone_ref(py),
         )
+    }
+}
+
+/// `a == b`, without a `memcmp` call for the short names the tables hold:
+/// two overlapping word loads per side cover 4 to 16 bytes.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => a == b,
     }
 }
 
