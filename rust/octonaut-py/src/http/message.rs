@@ -20,6 +20,8 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyList, PyString};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// Interned `bytes` objects for the standard methods and common header names,
 /// found through an open-addressing hash index built at compile time (one
@@ -124,7 +126,7 @@ impl Interned {
         let index = loop {
             match self.index[slot] {
                 NO_ENTRY => return None,
-                entry if self.table[entry as usize] == bytes => break entry as usize,
+                entry if same_bytes(self.table[entry as usize], bytes) => break entry as usize,
                 _ => slot = (slot + 1) & (BUCKETS - 1),
             }
         };
@@ -136,28 +138,86 @@ impl Interned {
     }
 }
 
+/// `a == b`, without a `memcmp` call for the short names the tables hold:
+/// two overlapping word loads per side cover 4 to 16 bytes.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => a == b,
+    }
+}
+
 static INTERNED_METHODS: Interned = Interned::new(METHODS);
 static INTERNED_NAMES: Interned = Interned::new(HEADER_NAMES);
 static EMPTY_BYTES: PyOnceLock<Py<PyBytes>> = PyOnceLock::new();
 
-/// The object cached in `cell`, made on first use. Unlike
-/// `PyOnceLock::get_or_init`, this never detaches from the interpreter (a GIL
-/// release and re-acquire, which would cost more than building a message):
-/// a thread racing on the same object may build the value too, and then
-/// keeps its own (equal) copy.
-#[inline]
-fn cached<T>(
-    cell: &PyOnceLock<Py<T>>,
-    py: Python<'_>,
-    make: impl FnOnce() -> PyResult<Py<T>>,
-) -> PyResult<Py<T>> {
-    if let Some(value) = cell.get(py) {
-        return Ok(value.clone_ref(py));
+/// A Python object made on first access and then kept (the target, the
+/// iteration list, the trailers). Unlike `PyOnceLock`, reading it is one
+/// atomic load and making it one compare-and-swap, with no lock and no
+/// detach from the interpreter: a thread racing on the same cell may build
+/// the value too, and then drops its own (equal) copy.
+struct LazyObject(AtomicPtr<ffi::PyObject>);
+
+impl LazyObject {
+    const fn new() -> Self {
+        LazyObject(AtomicPtr::new(ptr::null_mut()))
     }
-    let value = make()?;
-    let out = value.clone_ref(py);
-    let _ = cell.set(py, value);
-    Ok(out)
+
+    /// The kept object, made by `make` if there is none yet. `make` must
+    /// always return an object of type `T` (the cell stores it untyped).
+    #[inline]
+    fn get_or_make<'py, T>(
+        &self,
+        py: Python<'py>,
+        make: impl FnOnce() -> PyResult<Bound<'py, T>>,
+    ) -> PyResult<Bound<'py, T>> {
+        let current = self.0.load(Ordering::Acquire);
+        if !current.is_null() {
+            // SAFETY: a non-null pointer here is a strong reference this cell
+            // owns until drop, to an object `make` built, i.e. a `T`.
+            return Ok(unsafe { Bound::from_borrowed_ptr(py, current).cast_into_unchecked() });
+        }
+        let made = make()?;
+        match self.0.compare_exchange(
+            ptr::null_mut(),
+            made.as_ptr(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => {
+                // The cell now owns one reference; `made` keeps the caller's.
+                // SAFETY: `made` is a live object; the extra reference is the
+                // one the cell releases on drop.
+                unsafe { ffi::Py_IncRef(made.as_ptr()) };
+                Ok(made)
+            }
+            Err(winner) => {
+                // SAFETY: as above, the winner's pointer is a strong
+                // reference the cell owns, to a `T`; `made` is dropped.
+                Ok(unsafe { Bound::from_borrowed_ptr(py, winner).cast_into_unchecked() })
+            }
+        }
+    }
+}
+
+impl Drop for LazyObject {
+    fn drop(&mut self) {
+        let current = *self.0.get_mut();
+        if !current.is_null() {
+            // SAFETY: the cell owns this reference. Cells live only inside
+            // pyclass objects, which are dropped by tp_dealloc while attached
+            // to the interpreter, so a direct decref is allowed.
+            unsafe { ffi::Py_DecRef(current) };
+        }
+    }
 }
 
 /// `b""`, shared.
@@ -264,7 +324,7 @@ impl std::ops::Deref for FieldTable {
 pub struct Headers {
     area: Py<PyBytes>,
     fields: FieldTable,
-    items: PyOnceLock<Py<PyList>>,
+    items: LazyObject,
 }
 
 impl Headers {
@@ -272,7 +332,7 @@ impl Headers {
         Headers {
             area,
             fields: FieldTable::from_slice(fields),
-            items: PyOnceLock::new(),
+            items: LazyObject::new(),
         }
     }
 
@@ -285,7 +345,7 @@ impl Headers {
     }
 
     fn items_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = cached(&self.items, py, || {
+        self.items.get_or_make(py, || {
             let area = self.area.bind(py).as_bytes();
             let len = self.fields.len() as ffi::Py_ssize_t;
             // SAFETY: PyList_New returns a new reference, or NULL with an
@@ -293,24 +353,28 @@ impl Headers {
             // we bail out half-way.
             let list = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyList_New(len))? };
             for (index, field) in self.fields.iter().enumerate() {
-                let name = name_bytes(py, field.name.of(area));
-                let value = bytes_of(py, field.value.of(area));
-                // SAFETY: PyTuple_New returns a new reference or NULL with an
-                // exception set.
-                let pair = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyTuple_New(2))? };
-                // SAFETY: `pair` is a fresh 2-tuple and `list` a fresh list
-                // of `len` slots, `index < len`; SetItem steals the references
-                // `into_ptr` hands over, and cannot fail for in-range indices
-                // of the exact types.
+                let name = name_bytes(py, field.name.of(area)).into_bound(py);
+                let value = bytes_of(py, field.value.of(area)).into_bound(py);
+                // SAFETY: PyTuple_Pack takes `n` object pointers (alive here,
+                // held by `name` and `value`) and returns a new tuple holding
+                // its own references, or NULL with an exception set. One call
+                // is cheaper than PyTuple_New and two checked SetItems.
+                let pair = unsafe {
+                    Bound::from_owned_ptr_or_err(
+                        py,
+                        ffi::PyTuple_Pack(2, name.as_ptr(), value.as_ptr()),
+                    )?
+                };
+                // SAFETY: `list` is a fresh list of `len` slots and
+                // `index < len`; SetItem steals the reference `into_ptr` hands
+                // over, and cannot fail for an in-range index of a list.
                 unsafe {
-                    ffi::PyTuple_SetItem(pair.as_ptr(), 0, name.into_ptr());
-                    ffi::PyTuple_SetItem(pair.as_ptr(), 1, value.into_ptr());
                     ffi::PyList_SetItem(list.as_ptr(), index as ffi::Py_ssize_t, pair.into_ptr());
                 }
             }
-            Ok(list.cast_into::<PyList>()?.unbind())
-        })?;
-        Ok(list.into_bound(py))
+            // SAFETY: `list` came from PyList_New.
+            Ok(unsafe { list.cast_into_unchecked::<PyList>() })
+        })
     }
 }
 
@@ -423,7 +487,7 @@ struct Parts {
     area: Py<PyBytes>,
     headers: Py<Headers>,
     trailer_fields: Box<[Field]>,
-    trailers: PyOnceLock<Py<Headers>>,
+    trailers: LazyObject,
     body: Py<PyBytes>,
     info: HeadInfo,
     version: (u8, u8),
@@ -437,7 +501,7 @@ impl Parts {
             area,
             headers,
             trailer_fields: record.trailers().into(),
-            trailers: PyOnceLock::new(),
+            trailers: LazyObject::new(),
             body: bytes_of(py, record.body()),
             info: *record.info(),
             version: record.version(),
@@ -445,12 +509,14 @@ impl Parts {
     }
 
     fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
-        cached(&self.trailers, py, || {
-            Py::new(
-                py,
-                Headers::new(self.area.clone_ref(py), &self.trailer_fields),
-            )
-        })
+        self.trailers
+            .get_or_make(py, || {
+                Bound::new(
+                    py,
+                    Headers::new(self.area.clone_ref(py), &self.trailer_fields),
+                )
+            })
+            .map(Bound::unbind)
     }
 }
 
@@ -460,7 +526,7 @@ pub struct Request {
     parts: Parts,
     method: Span,
     target: Span,
-    target_obj: PyOnceLock<Py<PyBytes>>,
+    target_obj: LazyObject,
 }
 
 impl Request {
@@ -471,7 +537,7 @@ impl Request {
                 parts: Parts::from_record(py, record)?,
                 method: record.method_span(),
                 target: record.target_span(),
-                target_obj: PyOnceLock::new(),
+                target_obj: LazyObject::new(),
             },
         )
     }
@@ -488,9 +554,14 @@ impl Request {
     /// The request-target as received, e.g. `b"/index.html?q=1"`.
     #[getter]
     fn target(&self, py: Python<'_>) -> PyResult<Py<PyBytes>> {
-        cached(&self.target_obj, py, || {
-            Ok(PyBytes::new(py, self.target.of(self.parts.area.bind(py).as_bytes())).unbind())
-        })
+        self.target_obj
+            .get_or_make(py, || {
+                Ok(PyBytes::new(
+                    py,
+                    self.target.of(self.parts.area.bind(py).as_bytes()),
+                ))
+            })
+            .map(Bound::unbind)
     }
 
     /// `"1.1"` or `"1.0"`.
