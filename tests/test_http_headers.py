@@ -158,3 +158,34 @@ def test_common_names_and_methods_are_shared_objects() -> None:
     (odd,) = parser.feed(b"PROPFIND /x HTTP/1.1\r\nX-Unusual-Name: 1\r\n\r\n")
     assert odd.method == b"PROPFIND"
     assert list(odd.headers) == [(b"X-Unusual-Name", b"1")]
+
+
+def test_messages_share_a_small_fed_bytes_instead_of_copying_it() -> None:
+    data = DATA * 3 + b"GET /split HTTP/1.1\r\nHo"
+    base = sys.getrefcount(data)
+    parser = http.RequestParser()
+    msgs = parser.feed(data)
+    assert [m.target for m in msgs] == [b"/p"] * 3
+    assert sys.getrefcount(data) > base  # the heads are read from `data` itself
+    assert [m.headers.getall("set-thing") for m in msgs] == [[b"1", b"2", b"3"]] * 3
+    # A head split across feeds is assembled, so it cannot share either feed.
+    (split,) = parser.feed(b"st: h\r\n\r\n")
+    assert split.target == b"/split" and split.headers["host"] == b"h"
+    del msgs
+    assert sys.getrefcount(data) == base
+
+
+def test_messages_never_pin_a_large_fed_bytes() -> None:
+    body = b"x" * (70 * 1024)
+    data = DATA + b"POST /big HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    base = sys.getrefcount(data)
+    msgs = http.RequestParser(max_body=1 << 17).feed(data)
+    assert [m.target for m in msgs] == [b"/p", b"/big"] and msgs[1].body == body
+    assert sys.getrefcount(data) == base  # heads copied: a kept message pins only its own bytes
+
+
+def test_messages_copy_from_mutable_buffers() -> None:
+    data = bytearray(DATA)
+    (msg,) = http.RequestParser().feed(data)
+    data[:] = b"X" * len(data)
+    assert msg.method == b"GET" and msg.headers["host"] == b"example.com"

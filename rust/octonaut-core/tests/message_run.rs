@@ -38,6 +38,14 @@ fn render(record: &MessageRecord, out: &mut Vec<Vec<u8>>) {
     out.push(record.body().to_vec());
 }
 
+/// Whatever the collector says lies in the latest input does lie there.
+fn assert_origins_hold(collector: &MessageCollector, record: &MessageRecord, input: &[u8]) {
+    if let Some(offset) = collector.area_in_last_input(record) {
+        let area = record.area();
+        assert_eq!(&input[offset..offset + area.len()], area);
+    }
+}
+
 fn collect(data: &[u8], cuts: &[usize], wrapper: bool) -> Vec<Vec<u8>> {
     let limits = Limits::default();
     let mut parser = RequestParser::new(limits, Lenient::OBS_FOLD);
@@ -57,8 +65,14 @@ fn collect(data: &[u8], cuts: &[usize], wrapper: bool) -> Vec<Vec<u8>> {
             } else {
                 parser.parse(&data[pos..end], &mut collector)
             };
+            let input = &data[pos..end];
             pos += result.expect("valid stream");
-            collector.drain(|record| render(record, &mut out));
+            while let Some(key) = collector.pop() {
+                let record = collector.record(key).expect("a popped key is live");
+                assert_origins_hold(&collector, record, input);
+                render(record, &mut out);
+                collector.release(key);
+            }
             assert!(collector.take_error().is_none());
         }
         start = end;
@@ -97,4 +111,39 @@ fn wrapper_matches_token_copies_for_random_cuts() {
             assert_eq!(collect(stream, &cuts, false), expected, "cuts {cuts:?}");
         }
     }
+}
+
+#[test]
+fn heads_and_bodies_inside_one_input_are_reported_there() {
+    let data: &[u8] = b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n\
+        POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello\
+        PUT /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n1\r\nc\r\n0\r\n\r\n";
+    let mut parser = RequestParser::new(Limits::default(), Lenient::STRICT);
+    let mut collector = MessageCollector::new(CollectorLimits::default());
+    assert_eq!(collector.parse(&mut parser, data), Ok(data.len()));
+    let mut seen = Vec::new();
+    while let Some(key) = collector.pop() {
+        let record = collector.record(key).expect("a popped key is live");
+        assert_origins_hold(&collector, record, data);
+        seen.push(collector.area_in_last_input(record).is_some());
+        collector.release(key);
+    }
+    assert_eq!(seen, [true, true, true]);
+
+    // A head split across two calls is not one run of the latest input.
+    let split = b"GET /b HTTP/1.1\r\nHo";
+    assert_eq!(collector.parse(&mut parser, split), Ok(split.len()));
+    let rest = b"st: h\r\n\r\n";
+    assert_eq!(collector.parse(&mut parser, rest), Ok(rest.len()));
+    let key = collector.pop().expect("the split request completed");
+    let record = collector.record(key).expect("a popped key is live");
+    assert_eq!(collector.area_in_last_input(record), None);
+    collector.release(key);
+
+    // A record completed in an earlier call is not reported against a later input.
+    assert_eq!(collector.parse(&mut parser, data), Ok(data.len()));
+    let key = collector.pop().expect("a request completed");
+    assert_eq!(collector.parse(&mut parser, b""), Ok(0));
+    let record = collector.record(key).expect("a popped key is live");
+    assert_eq!(collector.area_in_last_input(record), None);
 }

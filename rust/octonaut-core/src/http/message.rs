@@ -33,7 +33,10 @@
 //! head is copied with one `memcpy` when it ends (separators included, never
 //! referenced); a head split across feeds is copied run by run, and a
 //! fragment from the parser's own buffers falls back to a copy of its own.
-//! Records are identical either way (`tests/message_run.rs`).
+//! Records are identical either way (`tests/message_run.rs`). When a
+//! record's byte area is one run of that input,
+//! [`MessageCollector::area_in_last_input`] says where, so a caller that
+//! still holds the input can share it instead of copying the area again.
 //!
 //! The collector enforces its own areas: a token that would overflow the
 //! byte area, the field table or the body area sets a pending
@@ -124,6 +127,16 @@ pub struct MessageRecord {
     status: u16,
     version: (u8, u8),
     info: HeadInfo,
+    /// Where the byte area's bytes lie in the input of one
+    /// [`MessageCollector::parse`] call, when they are one run of it.
+    area_origin: Option<InputOrigin>,
+}
+
+/// "These bytes are `input[offset..]` of parse call number `call`."
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct InputOrigin {
+    call: u64,
+    offset: usize,
 }
 
 impl MessageRecord {
@@ -139,6 +152,7 @@ impl MessageRecord {
             status: 0,
             version: (1, 1),
             info: HeadInfo::default(),
+            area_origin: None,
         }
     }
 
@@ -153,6 +167,7 @@ impl MessageRecord {
         self.status = 0;
         self.version = (1, 1);
         self.info = HeadInfo::default();
+        self.area_origin = None;
     }
 
     /// The byte area every [`Span`] of this record points into.
@@ -280,6 +295,9 @@ pub struct MessageCollector {
     /// recognised by address.
     input_addr: usize,
     input_len: usize,
+    /// Numbers the [`MessageCollector::parse`] calls, so an [`InputOrigin`]
+    /// names the input it refers to.
+    call: u64,
     /// The pending run: fragments inside the input, in input order, whose
     /// bytes are not yet copied. `run_from..run_to` are input offsets; the
     /// run's first byte goes to `run_area` in the byte area when flushed.
@@ -319,6 +337,7 @@ impl MessageCollector {
             limits,
             input_addr: 0,
             input_len: 0,
+            call: 0,
             run_active: false,
             run_from: 0,
             run_to: 0,
@@ -347,6 +366,7 @@ impl MessageCollector {
     ) -> Result<usize, ParseError> {
         self.input_addr = input.as_ptr() as usize;
         self.input_len = input.len();
+        self.call = self.call.wrapping_add(1);
         self.run_active = false;
         let window = InputWindow(self);
         let result = parser.parse(input, window.0);
@@ -375,10 +395,40 @@ impl MessageCollector {
         let bytes = unsafe {
             std::slice::from_raw_parts((self.input_addr as *const u8).add(self.run_from), run_len)
         };
-        let area = &mut self.staging.area;
+        let record = &mut self.staging;
+        // The area stays one run of this input if the run starts it, or
+        // continues the run that started it.
+        record.area_origin = match record.area_origin {
+            _ if self.run_area == 0 => Some(InputOrigin {
+                call: self.call,
+                offset: self.run_from,
+            }),
+            Some(origin)
+                if origin.call == self.call && origin.offset + self.run_area == self.run_from =>
+            {
+                Some(origin)
+            }
+            _ => None,
+        };
+        let area = &mut record.area;
         area.truncate(self.run_area);
         grow_within(area, run_len, area_bound, INITIAL_AREA);
         area.extend_from_slice(bytes);
+    }
+
+    /// Where `record`'s byte area lies in the input of the latest
+    /// [`MessageCollector::parse`] call: `Some(offset)` when
+    /// `record.area() == &input[offset..offset + record.area().len()]`.
+    ///
+    /// A caller that still holds that input (unchanged) can share it instead
+    /// of copying the area, as the Python binding does. `None` when the area
+    /// was assembled from several feeds, from the parser's own buffers, or
+    /// in an earlier call.
+    pub fn area_in_last_input(&self, record: &MessageRecord) -> Option<usize> {
+        record
+            .area_origin
+            .filter(|origin| origin.call == self.call)
+            .map(|origin| origin.offset)
     }
 
     /// The sizes fixed at construction.
@@ -517,6 +567,8 @@ impl MessageCollector {
             return None;
         }
         let start = area.len() as u32;
+        self.staging.area_origin = None;
+        let area = &mut self.staging.area;
         grow_within(area, fragment.len(), area_bound, INITIAL_AREA);
         area.extend_from_slice(fragment);
         let end = area.len() as u32;

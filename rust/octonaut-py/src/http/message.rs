@@ -1,25 +1,31 @@
 //! `Request`, `Response` and `Headers`: complete messages as lazy Python objects.
 //!
-//! Strategy: building a message costs one copy of the record's byte area into
-//! a single immutable `bytes` object, a compact span table (16 bytes per
+//! Strategy: a message's bytes stay in one immutable `bytes` object that its
+//! spans index into. When the collector reports that the record's byte area
+//! is one run of the fed `bytes` (the head arrived in one feed, the common
+//! case), the message shares that object at an offset: no copy and no
+//! allocation (feeds over 64 KiB are copied, so a kept message never pins a
+//! large buffer). Otherwise the area is copied into a new `bytes` once.
+//! Beyond that, building a message costs a compact span table (16 bytes per
 //! field, stored inside the `Headers` object up to 16 fields, boxed beyond),
-//! the body `bytes` (a shared empty one for most requests) and the pyclass
-//! instances themselves (`frozen` and with free lists, so creating one is a
-//! pointer pop). Nothing else is made until it is touched: `.target`, each
-//! header value, `.trailers` are created on first access (the target and the
-//! iteration list are then cached, without `PyOnceLock::get_or_init`, whose
-//! GIL round trip would cost more than the whole message); well-known
-//! methods, versions and header names come from interned objects. Headers look names
-//! up by a linear, ASCII case-insensitive scan of the span table, which beats
+//! the target and body `bytes` (a shared empty one for most bodies) and the
+//! pyclass instances themselves (`frozen`, with free lists). The attributes
+//! every caller reads (method, target, version, headers, body, flags) are
+//! made up front and stored as `Py` fields that PyO3 exposes as struct
+//! members, so reading one never calls into Rust; header values, the
+//! iteration list and `.trailers` are made on first access (and the latter
+//! two cached, without `PyOnceLock::get_or_init`, whose GIL round trip would
+//! cost more than the whole message). Well-known methods, versions and
+//! header names come from interned objects. Headers look names up by a
+//! linear, ASCII case-insensitive scan of the span table, which beats
 //! hashing for the few fields a message has (`max_headers` bounds it).
 
 use octonaut_core::http::message::{Field, MessageRecord, Span};
-use octonaut_core::http::HeadInfo;
 use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyList, PyString};
+use pyo3::types::{PyBool, PyBytes, PyList, PyString};
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
@@ -322,13 +328,13 @@ impl std::ops::Deref for FieldTable {
 /// yields `(name, value)` bytes pairs. Values are created when touched.
 #[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Headers")]
 pub struct Headers {
-    area: Py<PyBytes>,
+    area: Area,
     fields: FieldTable,
     items: LazyObject,
 }
 
 impl Headers {
-    pub(crate) fn new(area: Py<PyBytes>, fields: &[Field]) -> Self {
+    fn new(area: Area, fields: &[Field]) -> Self {
         Headers {
             area,
             fields: FieldTable::from_slice(fields),
@@ -337,7 +343,7 @@ impl Headers {
     }
 
     fn first(&self, py: Python<'_>, name: &[u8]) -> Option<Span> {
-        let area = self.area.bind(py).as_bytes();
+        let area = self.area.get(py);
         self.fields
             .iter()
             .find(|f| f.name.of(area).eq_ignore_ascii_case(name))
@@ -346,7 +352,7 @@ impl Headers {
 
     fn items_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         self.items.get_or_make(py, || {
-            let area = self.area.bind(py).as_bytes();
+            let area = self.area.get(py);
             let len = self.fields.len() as ffi::Py_ssize_t;
             // SAFETY: PyList_New returns a new reference, or NULL with an
             // exception set; its slots start NULL, which dealloc tolerates if
@@ -387,7 +393,7 @@ impl Headers {
     fn __getitem__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<Py<PyBytes>> {
         let key = name_arg(name)?;
         match self.first(py, &key) {
-            Some(span) => Ok(bytes_of(py, span.of(self.area.bind(py).as_bytes()))),
+            Some(span) => Ok(bytes_of(py, span.of(self.area.get(py)))),
             None => Err(PyKeyError::new_err(name.clone().unbind())),
         }
     }
@@ -409,7 +415,7 @@ impl Headers {
     ) -> PyResult<Py<PyAny>> {
         let key = name_arg(name)?;
         Ok(match self.first(py, &key) {
-            Some(span) => bytes_of(py, span.of(self.area.bind(py).as_bytes())).into_any(),
+            Some(span) => bytes_of(py, span.of(self.area.get(py))).into_any(),
             None => default.unwrap_or_else(|| py.None()),
         })
     }
@@ -421,7 +427,7 @@ impl Headers {
         name: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
         let key = name_arg(name)?;
-        let area = self.area.bind(py).as_bytes();
+        let area = self.area.get(py);
         let values = self
             .fields
             .iter()
@@ -445,7 +451,7 @@ impl Headers {
 
     /// Field names in wire order (repeated names repeat).
     fn keys<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let area = self.area.bind(py).as_bytes();
+        let area = self.area.get(py);
         PyList::new(
             py,
             self.fields.iter().map(|f| name_bytes(py, f.name.of(area))),
@@ -454,7 +460,7 @@ impl Headers {
 
     /// Field values in wire order.
     fn values<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let area = self.area.bind(py).as_bytes();
+        let area = self.area.get(py);
         PyList::new(
             py,
             self.fields.iter().map(|f| bytes_of(py, f.value.of(area))),
@@ -466,8 +472,8 @@ impl Headers {
             return Ok(false);
         };
         let other = other.get();
-        let a = self.area.bind(py).as_bytes();
-        let b = other.area.bind(py).as_bytes();
+        let a = self.area.get(py);
+        let b = other.area.get(py);
         Ok(self.fields.len() == other.fields.len()
             && self
                 .fields
@@ -482,244 +488,261 @@ impl Headers {
     }
 }
 
-/// What requests and responses share: the byte area, spans, body, head info.
-struct Parts {
-    area: Py<PyBytes>,
-    headers: Py<Headers>,
-    trailer_fields: Box<[Field]>,
-    trailers: LazyObject,
-    body: Py<PyBytes>,
-    info: HeadInfo,
-    version: (u8, u8),
+/// Where a message's bytes live: a `bytes` object and the offset of the
+/// record's byte area in it (0 for a copy; the head's position when the
+/// message shares the fed `bytes`).
+pub(crate) struct Area {
+    bytes: Py<PyBytes>,
+    base: usize,
 }
 
-impl Parts {
-    fn from_record(py: Python<'_>, record: &MessageRecord) -> PyResult<Self> {
-        let area = PyBytes::new(py, record.area()).unbind();
+impl Area {
+    /// The record's byte area (every span indexes into this).
+    #[inline]
+    fn get<'a>(&'a self, py: Python<'a>) -> &'a [u8] {
+        &self.bytes.bind(py).as_bytes()[self.base..]
+    }
+
+    fn clone_ref(&self, py: Python<'_>) -> Area {
+        Area {
+            bytes: self.bytes.clone_ref(py),
+            base: self.base,
+        }
+    }
+}
+
+/// Where a record's byte area can come from without a copy: the fed
+/// `bytes` and the offset of the parse call's input in it.
+#[derive(Clone, Copy)]
+pub(crate) struct SharedInput<'a, 'py> {
+    pub(crate) bytes: &'a Bound<'py, PyBytes>,
+    pub(crate) offset: usize,
+}
+
+/// The attributes requests and responses share, built once per message.
+struct CommonParts {
+    version: Py<PyString>,
+    headers: Py<Headers>,
+    body: Py<PyBytes>,
+    keep_alive: Py<PyBool>,
+    upgrade: Py<PyBool>,
+    content_length: Py<PyAny>,
+    chunked: Py<PyBool>,
+    area: Area,
+    trailer_fields: Box<[Field]>,
+}
+
+impl CommonParts {
+    /// `area_at`: the offset of the record's area in `shared`, when the
+    /// collector says it lies there; the area is then shared, not copied.
+    fn new(
+        py: Python<'_>,
+        record: &MessageRecord,
+        shared: Option<(SharedInput<'_, '_>, usize)>,
+    ) -> PyResult<Self> {
+        let area = match shared {
+            Some((input, area_at)) => Area {
+                bytes: input.bytes.clone().unbind(),
+                base: input.offset + area_at,
+            },
+            None => Area {
+                bytes: PyBytes::new(py, record.area()).unbind(),
+                base: 0,
+            },
+        };
+        let info = record.info();
         let headers = Py::new(py, Headers::new(area.clone_ref(py), record.headers()))?;
-        Ok(Parts {
-            area,
+        let content_length = match info.content_length {
+            Some(length) => length.into_pyobject(py)?.into_any().unbind(),
+            None => py.None(),
+        };
+        Ok(CommonParts {
+            version: version_str(py, record.version()).unbind(),
             headers,
-            trailer_fields: record.trailers().into(),
-            trailers: LazyObject::new(),
             body: bytes_of(py, record.body()),
-            info: *record.info(),
-            version: record.version(),
+            keep_alive: PyBool::new(py, info.keep_alive).to_owned().unbind(),
+            upgrade: PyBool::new(py, info.upgrade).to_owned().unbind(),
+            content_length,
+            chunked: PyBool::new(py, info.chunked).to_owned().unbind(),
+            area,
+            trailer_fields: record.trailers().into(),
         })
     }
-
-    fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
-        self.trailers
-            .get_or_make(py, || {
-                Bound::new(
-                    py,
-                    Headers::new(self.area.clone_ref(py), &self.trailer_fields),
-                )
-            })
-            .map(Bound::unbind)
-    }
 }
 
-/// A complete HTTP request.
-#[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Request")]
-pub struct Request {
-    parts: Parts,
-    method: Span,
-    target: Span,
-    target_obj: LazyObject,
+/// The trailers of a message, made on first access.
+fn trailers_of(
+    py: Python<'_>,
+    cell: &LazyObject,
+    area: &Area,
+    fields: &[Field],
+) -> PyResult<Py<Headers>> {
+    cell.get_or_make(py, || {
+        Bound::new(py, Headers::new(area.clone_ref(py), fields))
+    })
+    .map(Bound::unbind)
+}
+
+/// Declares a message pyclass with the attributes every message has. They
+/// are plain `Py` fields read through `#[pyo3(get)]`, which PyO3 turns into
+/// struct members on frozen classes: reading one is a pointer load in the
+/// interpreter, with no call into Rust.
+macro_rules! message_class {
+    ($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$field_meta])* $field: $ty,)*
+            /// `"1.1"` or `"1.0"`.
+            #[pyo3(get)]
+            version: Py<PyString>,
+            /// The header fields.
+            #[pyo3(get)]
+            headers: Py<Headers>,
+            /// The body, de-chunked.
+            #[pyo3(get)]
+            body: Py<PyBytes>,
+            /// Whether the connection stays open after this message.
+            #[pyo3(get)]
+            keep_alive: Py<PyBool>,
+            /// Whether this message switches protocols (Upgrade, CONNECT, or
+            /// a 101 / 2xx-to-CONNECT response): the bytes after it are in
+            /// the parser's `.unparsed`.
+            #[pyo3(get)]
+            upgrade: Py<PyBool>,
+            /// The Content-Length header's value, or None.
+            #[pyo3(get)]
+            content_length: Py<PyAny>,
+            /// Whether the body was chunked.
+            #[pyo3(get)]
+            chunked: Py<PyBool>,
+            area: Area,
+            trailer_fields: Box<[Field]>,
+            trailers: LazyObject,
+        }
+
+        impl $name {
+            fn with_common(common: CommonParts, $($field: $ty,)*) -> Self {
+                let CommonParts {
+                    version,
+                    headers,
+                    body,
+                    keep_alive,
+                    upgrade,
+                    content_length,
+                    chunked,
+                    area,
+                    trailer_fields,
+                } = common;
+                $name {
+                    $($field,)*
+                    version,
+                    headers,
+                    body,
+                    keep_alive,
+                    upgrade,
+                    content_length,
+                    chunked,
+                    area,
+                    trailer_fields,
+                    trailers: LazyObject::new(),
+                }
+            }
+
+            fn header_count(&self) -> usize {
+                self.headers.get().fields.len()
+            }
+        }
+    };
+}
+
+message_class! {
+    /// A complete HTTP request.
+    #[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Request")]
+    Request {
+        /// The method, e.g. `b"GET"`.
+        #[pyo3(get)]
+        method: Py<PyBytes>,
+        /// The request-target as received, e.g. `b"/index.html?q=1"`.
+        #[pyo3(get)]
+        target: Py<PyBytes>,
+    }
 }
 
 impl Request {
-    pub(crate) fn from_record(py: Python<'_>, record: &MessageRecord) -> PyResult<Py<Request>> {
-        Py::new(
-            py,
-            Request {
-                parts: Parts::from_record(py, record)?,
-                method: record.method_span(),
-                target: record.target_span(),
-                target_obj: LazyObject::new(),
-            },
-        )
+    pub(crate) fn from_record(
+        py: Python<'_>,
+        record: &MessageRecord,
+        shared: Option<(SharedInput<'_, '_>, usize)>,
+    ) -> PyResult<Py<Request>> {
+        let common = CommonParts::new(py, record, shared)?;
+        let method = method_bytes(py, record.method());
+        let target = bytes_of(py, record.target());
+        Py::new(py, Request::with_common(common, method, target))
     }
 }
 
 #[pymethods]
 impl Request {
-    /// The method, e.g. `b"GET"`.
-    #[getter]
-    fn method(&self, py: Python<'_>) -> Py<PyBytes> {
-        method_bytes(py, self.method.of(self.parts.area.bind(py).as_bytes()))
-    }
-
-    /// The request-target as received, e.g. `b"/index.html?q=1"`.
-    #[getter]
-    fn target(&self, py: Python<'_>) -> PyResult<Py<PyBytes>> {
-        self.target_obj
-            .get_or_make(py, || {
-                Ok(PyBytes::new(
-                    py,
-                    self.target.of(self.parts.area.bind(py).as_bytes()),
-                ))
-            })
-            .map(Bound::unbind)
-    }
-
-    /// `"1.1"` or `"1.0"`.
-    #[getter]
-    fn version<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
-        version_str(py, self.parts.version)
-    }
-
-    /// The header fields.
-    #[getter]
-    fn headers(&self, py: Python<'_>) -> Py<Headers> {
-        self.parts.headers.clone_ref(py)
-    }
-
     /// The trailer fields of a chunked body (empty otherwise).
     #[getter]
     fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
-        self.parts.trailers(py)
-    }
-
-    /// The body, de-chunked.
-    #[getter]
-    fn body(&self, py: Python<'_>) -> Py<PyBytes> {
-        self.parts.body.clone_ref(py)
-    }
-
-    /// Whether the connection stays open after this message.
-    #[getter]
-    fn keep_alive(&self) -> bool {
-        self.parts.info.keep_alive
-    }
-
-    /// Whether this message switches protocols (Upgrade or CONNECT): the
-    /// bytes after it are in the parser's `.unparsed`.
-    #[getter]
-    fn upgrade(&self) -> bool {
-        self.parts.info.upgrade
-    }
-
-    /// The Content-Length header's value, or None.
-    #[getter]
-    fn content_length(&self) -> Option<u64> {
-        self.parts.info.content_length
-    }
-
-    /// Whether the body was chunked.
-    #[getter]
-    fn chunked(&self) -> bool {
-        self.parts.info.chunked
+        trailers_of(py, &self.trailers, &self.area, &self.trailer_fields)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let area = self.parts.area.bind(py).as_bytes();
         Ok(format!(
-            "<Request {} {} HTTP/{}.{} headers={} body={}B>",
-            String::from_utf8_lossy(self.method.of(area)),
-            String::from_utf8_lossy(self.target.of(area)),
-            self.parts.version.0,
-            self.parts.version.1,
-            self.parts.headers.get().fields.len(),
-            self.parts.body.bind(py).as_bytes().len(),
+            "<Request {} {} HTTP/{} headers={} body={}B>",
+            String::from_utf8_lossy(self.method.bind(py).as_bytes()),
+            String::from_utf8_lossy(self.target.bind(py).as_bytes()),
+            self.version.bind(py).to_cow()?,
+            self.header_count(),
+            self.body.bind(py).as_bytes().len(),
         ))
     }
 }
 
-/// A complete HTTP response.
-#[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Response")]
-pub struct Response {
-    parts: Parts,
-    status: u16,
-    reason: Span,
+message_class! {
+    /// A complete HTTP response.
+    #[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Response")]
+    Response {
+        /// The status code.
+        #[pyo3(get)]
+        status: Py<PyAny>,
+        /// The reason phrase, e.g. `b"OK"` (may be empty).
+        #[pyo3(get)]
+        reason: Py<PyBytes>,
+    }
 }
 
 impl Response {
-    pub(crate) fn from_record(py: Python<'_>, record: &MessageRecord) -> PyResult<Py<Response>> {
-        Py::new(
-            py,
-            Response {
-                parts: Parts::from_record(py, record)?,
-                status: record.status(),
-                reason: record.reason_span(),
-            },
-        )
+    pub(crate) fn from_record(
+        py: Python<'_>,
+        record: &MessageRecord,
+        shared: Option<(SharedInput<'_, '_>, usize)>,
+    ) -> PyResult<Py<Response>> {
+        let common = CommonParts::new(py, record, shared)?;
+        let status = record.status().into_pyobject(py)?.into_any().unbind();
+        let reason = bytes_of(py, record.reason());
+        Py::new(py, Response::with_common(common, status, reason))
     }
 }
 
 #[pymethods]
 impl Response {
-    /// The status code.
-    #[getter]
-    fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// The reason phrase, e.g. `b"OK"` (may be empty).
-    #[getter]
-    fn reason(&self, py: Python<'_>) -> Py<PyBytes> {
-        bytes_of(py, self.reason.of(self.parts.area.bind(py).as_bytes()))
-    }
-
-    /// `"1.1"` or `"1.0"`.
-    #[getter]
-    fn version<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
-        version_str(py, self.parts.version)
-    }
-
-    /// The header fields.
-    #[getter]
-    fn headers(&self, py: Python<'_>) -> Py<Headers> {
-        self.parts.headers.clone_ref(py)
-    }
-
     /// The trailer fields of a chunked body (empty otherwise).
     #[getter]
     fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
-        self.parts.trailers(py)
-    }
-
-    /// The body, de-chunked.
-    #[getter]
-    fn body(&self, py: Python<'_>) -> Py<PyBytes> {
-        self.parts.body.clone_ref(py)
-    }
-
-    /// Whether the connection stays open after this message.
-    #[getter]
-    fn keep_alive(&self) -> bool {
-        self.parts.info.keep_alive
-    }
-
-    /// Whether this response switches protocols (101, or 2xx to CONNECT).
-    #[getter]
-    fn upgrade(&self) -> bool {
-        self.parts.info.upgrade
-    }
-
-    /// The Content-Length header's value, or None.
-    #[getter]
-    fn content_length(&self) -> Option<u64> {
-        self.parts.info.content_length
-    }
-
-    /// Whether the body was chunked.
-    #[getter]
-    fn chunked(&self) -> bool {
-        self.parts.info.chunked
+        trailers_of(py, &self.trailers, &self.area, &self.trailer_fields)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let area = self.parts.area.bind(py).as_bytes();
         Ok(format!(
-            "<Response HTTP/{}.{} {} {} headers={} body={}B>",
-            self.parts.version.0,
-            self.parts.version.1,
-            self.status,
-            String::from_utf8_lossy(self.reason.of(area)),
-            self.parts.headers.get().fields.len(),
-            self.parts.body.bind(py).as_bytes().len(),
+            "<Response HTTP/{} {} {} headers={} body={}B>",
+            self.version.bind(py).to_cow()?,
+            self.status.bind(py),
+            String::from_utf8_lossy(self.reason.bind(py).as_bytes()),
+            self.header_count(),
+            self.body.bind(py).as_bytes().len(),
         ))
     }
 }

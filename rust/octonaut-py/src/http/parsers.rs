@@ -25,40 +25,54 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
 
-use super::message::{Request, Response};
+use super::message::{Request, Response, SharedInput};
 use crate::errors;
 
 /// Feeds at least this long are parsed with the GIL released (below it, the
 /// release and re-acquire cost more than they free).
 const DETACH_THRESHOLD: usize = 64 * 1024;
 
+/// Messages share the fed `bytes` (rather than copy their heads out of it)
+/// when it is at most this long, so a kept message never pins much more
+/// memory than its own bytes and those of its pipelined neighbours.
+const SHARE_LIMIT: usize = 64 * 1024;
+
 /// Complete messages a parser holds before pausing to build Python objects.
 const MAX_PENDING: usize = 16;
 
 /// The bytes of a feed argument: borrowed from an immutable `bytes` (safe to
 /// read with the GIL released), or copied from any other buffer.
-pub(crate) enum FeedData<'a> {
-    Bytes(&'a [u8]),
+pub(crate) enum FeedData<'a, 'py> {
+    Bytes(&'a Bound<'py, PyBytes>, &'a [u8]),
     Copied(Vec<u8>),
 }
 
-impl FeedData<'_> {
+impl<'a, 'py> FeedData<'a, 'py> {
     pub(crate) fn as_slice(&self) -> &[u8] {
         match self {
-            FeedData::Bytes(b) => b,
+            FeedData::Bytes(_, b) => b,
             FeedData::Copied(v) => v,
         }
     }
 
     /// Immutable bytes may be read with the GIL released.
     fn may_detach(&self) -> bool {
-        matches!(self, FeedData::Bytes(_))
+        matches!(self, FeedData::Bytes(..))
+    }
+
+    /// The `bytes` object messages may share instead of copying their heads:
+    /// an immutable `bytes` no longer than [`SHARE_LIMIT`].
+    fn shareable(&self) -> Option<&'a Bound<'py, PyBytes>> {
+        match self {
+            FeedData::Bytes(object, bytes) if bytes.len() <= SHARE_LIMIT => Some(object),
+            _ => None,
+        }
     }
 }
 
-pub(crate) fn feed_data<'a>(data: &'a Bound<'_, PyAny>) -> PyResult<FeedData<'a>> {
+pub(crate) fn feed_data<'a, 'py>(data: &'a Bound<'py, PyAny>) -> PyResult<FeedData<'a, 'py>> {
     if let Ok(bytes) = data.cast::<PyBytes>() {
-        return Ok(FeedData::Bytes(bytes.as_bytes()));
+        return Ok(FeedData::Bytes(bytes, bytes.as_bytes()));
     }
     match PyBuffer::<u8>::get(data) {
         Ok(buffer) => Ok(FeedData::Copied(buffer.to_vec(data.py())?)),
@@ -169,12 +183,14 @@ impl<P: Parser<MessageCollector>> Driver<P> {
         Some(ParseError::limit(kind, self.parser.offset(), limit))
     }
 
-    /// Moves every complete record into `out` as a Python object.
+    /// Moves every complete record into `out` as a Python object; a record
+    /// whose head lies in `shared` (the input of the last parse call) shares it.
     fn drain(
         &mut self,
         py: Python<'_>,
         out: &Bound<'_, PyList>,
-        build: fn(Python<'_>, &MessageRecord) -> PyResult<Py<PyAny>>,
+        build: BuildMessage,
+        shared: Option<SharedInput<'_, '_>>,
     ) -> PyResult<()> {
         while let Some(key) = self.collector.pop() {
             let built = match self.collector.record(key) {
@@ -182,7 +198,10 @@ impl<P: Parser<MessageCollector>> Driver<P> {
                     if record.info().upgrade {
                         self.upgraded = true;
                     }
-                    build(py, record)
+                    let shared = shared.and_then(|input| {
+                        Some((input, self.collector.area_in_last_input(record)?))
+                    });
+                    build(py, record, shared)
                 }
                 None => Ok(py.None()),
             };
@@ -201,7 +220,7 @@ impl<P: Parser<MessageCollector>> Driver<P> {
         &mut self,
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
-        build: fn(Python<'_>, &MessageRecord) -> PyResult<Py<PyAny>>,
+        build: BuildMessage,
     ) -> PyResult<Bound<'py, PyList>> {
         self.raise_sticky(py)?;
         let data = feed_data(data)?;
@@ -221,7 +240,10 @@ impl<P: Parser<MessageCollector>> Driver<P> {
             } else {
                 self.collector.parse(&mut self.parser, rest)
             };
-            self.drain(py, &out, build)?;
+            let shared = data
+                .shareable()
+                .map(|bytes| SharedInput { bytes, offset: pos });
+            self.drain(py, &out, build, shared)?;
             let consumed = match result {
                 Ok(consumed) => consumed,
                 Err(err) => return Err(self.fail(py, err, out)),
@@ -246,18 +268,14 @@ impl<P: Parser<MessageCollector>> Driver<P> {
         Ok(out)
     }
 
-    fn feed_eof(
-        &mut self,
-        py: Python<'_>,
-        build: fn(Python<'_>, &MessageRecord) -> PyResult<Py<PyAny>>,
-    ) -> PyResult<Option<Py<PyAny>>> {
+    fn feed_eof(&mut self, py: Python<'_>, build: BuildMessage) -> PyResult<Option<Py<PyAny>>> {
         self.raise_sticky(py)?;
         if self.upgraded {
             return Ok(None);
         }
         let out = PyList::empty(py);
         let result = self.parser.parse_eof(&mut self.collector);
-        self.drain(py, &out, build)?;
+        self.drain(py, &out, build, None)?;
         if let Err(err) = result {
             return Err(self.fail(py, err, out));
         }
@@ -279,12 +297,25 @@ impl<P: Parser<MessageCollector>> Driver<P> {
     }
 }
 
-fn build_request(py: Python<'_>, record: &MessageRecord) -> PyResult<Py<PyAny>> {
-    Request::from_record(py, record).map(Py::into_any)
+/// Builds the Python object for a complete record (sharing the input when
+/// the record's area lies in it at the given offset).
+type BuildMessage =
+    fn(Python<'_>, &MessageRecord, Option<(SharedInput<'_, '_>, usize)>) -> PyResult<Py<PyAny>>;
+
+fn build_request(
+    py: Python<'_>,
+    record: &MessageRecord,
+    shared: Option<(SharedInput<'_, '_>, usize)>,
+) -> PyResult<Py<PyAny>> {
+    Request::from_record(py, record, shared).map(Py::into_any)
 }
 
-fn build_response(py: Python<'_>, record: &MessageRecord) -> PyResult<Py<PyAny>> {
-    Response::from_record(py, record).map(Py::into_any)
+fn build_response(
+    py: Python<'_>,
+    record: &MessageRecord,
+    shared: Option<(SharedInput<'_, '_>, usize)>,
+) -> PyResult<Py<PyAny>> {
+    Response::from_record(py, record, shared).map(Py::into_any)
 }
 
 /// Incremental HTTP/1.1 request parser: `feed(data)` returns the complete
