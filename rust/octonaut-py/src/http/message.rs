@@ -622,28 +622,17 @@ macro_rules! message_class {
 
         impl $name {
             fn with_common(common: CommonParts, $($field: $ty,)*) -> Self {
-                let CommonParts {
-                    version,
-                    headers,
-                    body,
-                    keep_alive,
-                    upgrade,
-                    content_length,
-                    chunked,
-                    area,
-                    trailer_fields,
-                } = common;
                 $name {
                     $($field,)*
-                    version,
-                    headers,
-                    body,
-                    keep_alive,
-                    upgrade,
-                    content_length,
-                    chunked,
-                    area,
-                    trailer_fields,
+                    version: common.version,
+                    headers: common.headers,
+                    body: common.body,
+                    keep_alive: common.keep_alive,
+                    upgrade: common.upgrade,
+                    content_length: common.content_length,
+                    chunked: common.chunked,
+                    area: common.area,
+                    trailer_fields: common.trailer_fields,
                     trailers: LazyObject::new(),
                 }
             }
@@ -668,8 +657,19 @@ message_class! {
     }
 }
 
-impl Request {
-    pub(crate) fn from_record(
+/// A message class built from a complete record.
+pub(crate) trait FromRecord: Sized {
+    /// The Python object for `record`, sharing `shared` (the fed `bytes` and
+    /// the area's offset in it) instead of copying when given.
+    fn from_record(
+        py: Python<'_>,
+        record: &MessageRecord,
+        shared: Option<(SharedInput<'_, '_>, usize)>,
+    ) -> PyResult<Py<Self>>;
+}
+
+impl FromRecord for Request {
+    fn from_record(
         py: Python<'_>,
         record: &MessageRecord,
         shared: Option<(SharedInput<'_, '_>, usize)>,
@@ -714,8 +714,8 @@ message_class! {
     }
 }
 
-impl Response {
-    pub(crate) fn from_record(
+impl FromRecord for Response {
+    fn from_record(
         py: Python<'_>,
         record: &MessageRecord,
         shared: Option<(SharedInput<'_, '_>, usize)>,

@@ -25,7 +25,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
 
-use super::message::{Request, Response, SharedInput};
+use super::message::{FromRecord, Request, Response, SharedInput};
 use crate::errors;
 
 /// Feeds at least this long are parsed with the GIL released (below it, the
@@ -302,20 +302,12 @@ impl<P: Parser<MessageCollector>> Driver<P> {
 type BuildMessage =
     fn(Python<'_>, &MessageRecord, Option<(SharedInput<'_, '_>, usize)>) -> PyResult<Py<PyAny>>;
 
-fn build_request(
+fn build<M: FromRecord>(
     py: Python<'_>,
     record: &MessageRecord,
     shared: Option<(SharedInput<'_, '_>, usize)>,
 ) -> PyResult<Py<PyAny>> {
-    Request::from_record(py, record, shared).map(Py::into_any)
-}
-
-fn build_response(
-    py: Python<'_>,
-    record: &MessageRecord,
-    shared: Option<(SharedInput<'_, '_>, usize)>,
-) -> PyResult<Py<PyAny>> {
-    Response::from_record(py, record, shared).map(Py::into_any)
+    M::from_record(py, record, shared).map(Py::into_any)
 }
 
 /// Incremental HTTP/1.1 request parser: `feed(data)` returns the complete
@@ -365,13 +357,13 @@ impl RequestParser {
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        self.driver.feed(py, data, build_request)
+        self.driver.feed(py, data, build::<Request>)
     }
 
     /// The peer closed: returns None, or raises `ParseError(code="incomplete")`
     /// when a request was cut short.
     fn feed_eof(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.driver.feed_eof(py, build_request)
+        self.driver.feed_eof(py, build::<Request>)
     }
 
     /// The bytes after an Upgrade or CONNECT request (b"" before one).
@@ -455,13 +447,13 @@ impl ResponseParser {
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        self.driver.feed(py, data, build_response)
+        self.driver.feed(py, data, build::<Response>)
     }
 
     /// The peer closed: returns the response whose body ran until the close,
     /// None at a message boundary, or raises `ParseError(code="incomplete")`.
     fn feed_eof(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.driver.feed_eof(py, build_response)
+        self.driver.feed_eof(py, build::<Response>)
     }
 
     /// The bytes after a 101 response or a 2xx response to CONNECT.
