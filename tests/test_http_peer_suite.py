@@ -95,7 +95,8 @@ REQUESTS = [
     ok(
         "sample_firefox_get",
         b"GET /favicon.ico HTTP/1.1\r\nHost: 0.0.0.0=5000\r\n"
-        b"User-Agent: Mozilla/5.0 (X11; U; Linux i686; en-US; rv:1.9) Gecko/2008061015 Firefox/3.0\r\n"
+        b"User-Agent: Mozilla/5.0 (X11; U; Linux i686; en-US; "
+        b"rv:1.9) Gecko/2008061015 Firefox/3.0\r\n"
         b"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
         b"Accept-Language: en-us,en;q=0.5\r\nAccept-Encoding: gzip,deflate\r\n"
         b"Accept-Charset: ISO-8859-1,utf-8;q=0.7,*;q=0.7\r\nKeep-Alive: 300\r\n"
@@ -180,7 +181,7 @@ REQUESTS = [
     ),
     ok(
         "method_connect_with_content_length",
-        b"CONNECT foo.bar.com:443 HTTP/1.0\r\nContent-Length: 10\r\n\r\nblarfcicle\"",
+        b'CONNECT foo.bar.com:443 HTTP/1.0\r\nContent-Length: 10\r\n\r\nblarfcicle"',
         req(b"CONNECT", b"foo.bar.com:443", "1.0", upgrade=True, body=b""),
         unparsed=b'blarfcicle"',
         why="RFC 9110 §9.3.6: a CONNECT request has no content; the rest is the tunnel",
@@ -189,7 +190,8 @@ REQUESTS = [
         "method_m_search_asterisk",
         b'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\n'
         b'ST: "ssdp:all"\r\n\r\n',
-        "invalid_target", b"* HTTP/1.1",
+        "invalid_target",
+        b"* HTTP/1.1",
         peer=PEER_ACCEPTS,
         why="RFC 9112 §3.2.4: the asterisk-form is only used for a server-wide OPTIONS "
         "(SSDP's M-SEARCH is HTTPU over UDP, not HTTP/1.1)",
@@ -197,41 +199,72 @@ REQUESTS = [
     rejected(
         "method_connect_origin_form",  # the counterpart of llhttp's CONNECT cases
         b"CONNECT /path HTTP/1.1\r\nHost: a\r\n\r\n",
-        "invalid_target", b"/path",
+        "invalid_target",
+        b"/path",
         peer=PEER_ACCEPTS,
         why="RFC 9112 §3.2.3: a CONNECT request-target is the authority-form",
     ),
     ok(
         "method_patch_with_body",
-        b"PATCH /file.txt HTTP/1.1\r\nHost: www.example.com\r\nContent-Type: application/example\r\n"
+        b"PATCH /file.txt HTTP/1.1\r\nHost: www.example.com\r\n"
+        b"Content-Type: application/example\r\n"
         b'If-Match: "e0023aa4e"\r\nContent-Length: 10\r\n\r\ncccccccccc',
         req(b"PATCH", b"/file.txt", body=b"cccccccccc", content_length=10),
     ),
-    ok("method_purge", b"PURGE /file.txt HTTP/1.1\r\nHost: www.example.com\r\n\r\n",
-       req(b"PURGE", b"/file.txt")),
-    ok("method_search", b"SEARCH / HTTP/1.1\r\nHost: www.example.com\r\n\r\n",
-       req(b"SEARCH", b"/")),
+    ok(
+        "method_purge",
+        b"PURGE /file.txt HTTP/1.1\r\nHost: www.example.com\r\n\r\n",
+        req(b"PURGE", b"/file.txt"),
+    ),
+    ok(
+        "method_search", b"SEARCH / HTTP/1.1\r\nHost: www.example.com\r\n\r\n", req(b"SEARCH", b"/")
+    ),
     ok(
         "method_link_repeated_header",
         b"LINK /images/my_dog.jpg HTTP/1.1\r\nHost: example.com\r\n"
         b'Link: <http://example.com/profiles/joe>; rel="tag"\r\n'
         b'Link: <http://example.com/profiles/sally>; rel="tag"\r\n\r\n',
-        req(b"LINK", b"/images/my_dog.jpg", getall=(b"link", [
-            b'<http://example.com/profiles/joe>; rel="tag"',
-            b'<http://example.com/profiles/sally>; rel="tag"',
-        ])),
+        req(
+            b"LINK",
+            b"/images/my_dog.jpg",
+            getall=(
+                b"link",
+                [
+                    b'<http://example.com/profiles/joe>; rel="tag"',
+                    b'<http://example.com/profiles/sally>; rel="tag"',
+                ],
+            ),
+        ),
     ),
-    ok("method_unlink", b"UNLINK /images/my_dog.jpg HTTP/1.1\r\nHost: example.com\r\n\r\n",
-       req(b"UNLINK", b"/images/my_dog.jpg")),
-    ok("method_source", b"SOURCE /music/sweet/music HTTP/1.1\r\nHost: example.com\r\n\r\n",
-       req(b"SOURCE", b"/music/sweet/music")),
+    ok(
+        "method_unlink",
+        b"UNLINK /images/my_dog.jpg HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        req(b"UNLINK", b"/images/my_dog.jpg"),
+    ),
+    ok(
+        "method_source",
+        b"SOURCE /music/sweet/music HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        req(b"SOURCE", b"/music/sweet/music"),
+    ),
     # ---- llhttp test/request/invalid.md ----
-    rejected("invalid_ice_protocol", b"GET /music/sweet/music ICE/1.0\r\nHost: example.com\r\n\r\n",
-             "invalid_version", b"ICE/1.0"),
-    rejected("invalid_ihttp_protocol", b"GET /music/sweet/music IHTTP/1.0\r\n\r\n",
-             "invalid_version", b"IHTTP"),
-    rejected("invalid_rtsp_protocol", b"PUT /music/sweet/music RTSP/1.0\r\n\r\n",
-             "invalid_version", b"RTSP"),
+    rejected(
+        "invalid_ice_protocol",
+        b"GET /music/sweet/music ICE/1.0\r\nHost: example.com\r\n\r\n",
+        "invalid_version",
+        b"ICE/1.0",
+    ),
+    rejected(
+        "invalid_ihttp_protocol",
+        b"GET /music/sweet/music IHTTP/1.0\r\n\r\n",
+        "invalid_version",
+        b"IHTTP",
+    ),
+    rejected(
+        "invalid_rtsp_protocol",
+        b"PUT /music/sweet/music RTSP/1.0\r\n\r\n",
+        "invalid_version",
+        b"RTSP",
+    ),
     ok(
         "invalid_announce_method_is_a_token",
         b"ANNOUNCE /music/sweet/music HTTP/1.0\r\nHost: example.com\r\n\r\n",
@@ -247,61 +280,95 @@ REQUESTS = [
         peer=PEER_REJECTS,
         why="RFC 9110 §9.1: method = token",
     ),
-    rejected("invalid_headers_separated_by_cr", b"GET / HTTP/1.1\r\nFoo: 1\rBar: 2\r\n\r\n",
-             "bare_cr", b"\rBar"),
+    rejected(
+        "invalid_headers_separated_by_cr",
+        b"GET / HTTP/1.1\r\nFoo: 1\rBar: 2\r\n\r\n",
+        "bare_cr",
+        b"\rBar",
+    ),
     rejected(
         "invalid_headers_separated_by_lf",
-        b"POST / HTTP/1.1\r\nHost: localhost:5000\r\nx:x\nTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n0\r\n\r\n",
-        "bare_lf", b"\nTransfer",
+        b"POST / HTTP/1.1\r\nHost: localhost:5000\r\nx:x\nTransfer-Encoding: chunked\r\n\r\n1\r\n"
+        b"A\r\n0\r\n\r\n",
+        "bare_lf",
+        b"\nTransfer",
     ),
     rejected(
         "invalid_headers_separated_by_dummy",
-        b"GET / HTTP/1.1\r\nConnection: close\r\nHost: a\r\n\rZGET /evil: HTTP/1.1\r\nHost: a\r\n\r\n",
-        "bare_cr", b"\rZGET",
+        b"GET / HTTP/1.1\r\nConnection: close\r\nHost: a\r\n\rZGET /evil: HTTP/1.1\r\nHost: a\r\n"
+        b"\r\n",
+        "bare_cr",
+        b"\rZGET",
     ),
     rejected(
         "invalid_empty_header_separated_by_cr",
-        b"POST / HTTP/1.1\r\nConnection: Close\r\nHost: localhost:5000\r\nx:\rTransfer-Encoding: chunked\r\n\r\n",
-        "bare_cr", b"\rTransfer",
+        b"POST / HTTP/1.1\r\nConnection: Close\r\nHost: localhost:5000\r\n"
+        b"x:\rTransfer-Encoding: chunked\r\n\r\n",
+        "bare_cr",
+        b"\rTransfer",
     ),
     rejected(
         "invalid_empty_header_separated_by_lf",
         b"POST / HTTP/1.1\r\nHost: localhost:5000\r\nx:\nTransfer-Encoding: chunked\r\n\r\n",
-        "bare_lf", b"\nTransfer",
+        "bare_lf",
+        b"\nTransfer",
     ),
-    rejected("invalid_header_token_at", b"GET / HTTP/1.1\r\nFo@: Failure\r\n\r\n",
-             "invalid_header_name", b"@:"),
-    rejected("invalid_header_token_ctl", b"GET / HTTP/1.1\r\nFoo\x01test: Bar\r\n\r\n",
-             "invalid_header_name", b"\x01test"),
-    rejected("invalid_header_token_empty", b"GET / HTTP/1.1\r\n: Bar\r\n\r\n",
-             "invalid_header_name", b": Bar"),
-    rejected("invalid_header_name_line_folding", b"GET / HTTP/1.1\r\nname\r\n : value\r\n\r\n",
-             "invalid_header_name", b"\r\n : value"),
+    rejected(
+        "invalid_header_token_at",
+        b"GET / HTTP/1.1\r\nFo@: Failure\r\n\r\n",
+        "invalid_header_name",
+        b"@:",
+    ),
+    rejected(
+        "invalid_header_token_ctl",
+        b"GET / HTTP/1.1\r\nFoo\x01test: Bar\r\n\r\n",
+        "invalid_header_name",
+        b"\x01test",
+    ),
+    rejected(
+        "invalid_header_token_empty",
+        b"GET / HTTP/1.1\r\n: Bar\r\n\r\n",
+        "invalid_header_name",
+        b": Bar",
+    ),
+    rejected(
+        "invalid_header_name_line_folding",
+        b"GET / HTTP/1.1\r\nname\r\n : value\r\n\r\n",
+        "invalid_header_name",
+        b"\r\n : value",
+    ),
     rejected(
         "invalid_corrupted_connection_header",
         b"GET / HTTP/1.1\r\nHost: www.example.com\r\nConnection\r\x1b\x35\xd5eep-Alive\r\n"
         b"Accept-Encoding: gzip\r\n\r\n",
-        "invalid_header_name", b"\r\x1b",
+        "invalid_header_name",
+        b"\r\x1b",
     ),
     rejected(
         "invalid_missing_cr_between_headers",
         b"GET / HTTP/1.1\r\nHost: localhost\r\nDummy: x\nContent-Length: 23\r\n\r\n"
         b"GET / HTTP/1.1\r\nDummy: GET /admin HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        "bare_lf", b"\nContent-Length",
+        "bare_lf",
+        b"\nContent-Length",
     ),
     rejected("invalid_http_version_5_6", b"GET / HTTP/5.6\r\n\r\n", "invalid_version", b"5.6"),
-    rejected("invalid_space_after_start_line", b"GET / HTTP/1.1\r\n Host: foo\r\n\r\n",
-             "leading_whitespace", b" Host"),
+    rejected(
+        "invalid_space_after_start_line",
+        b"GET / HTTP/1.1\r\n Host: foo\r\n\r\n",
+        "leading_whitespace",
+        b" Host",
+    ),
     rejected(
         "invalid_only_lfs",
         b"POST / HTTP/1.1\nTransfer-Encoding: chunked\nTrailer: Baz\nFoo: abc\nBar: def\n\n"
         b"1\nA\n1;abc\nB\n0\n\nBaz: ghi\n\n",
-        "bare_lf", b"\nTransfer",
+        "bare_lf",
+        b"\nTransfer",
     ),
     ok(
         "invalid_only_lfs_lenient",
         b"POST / HTTP/1.1\nTransfer-Encoding: chunked\nTrailer: Baz\nFoo: abc\nBar: def\n\n"
-        b"1\nA\n1;abc\nB\n1;def=ghi\nC\n1;jkl=\"mno\"\nD\n0\nBaz: ghi\n\n",  # no LF before Baz
+        b'1\nA\n1;abc\nB\n1;def=ghi\nC\n1;jkl="mno"\nD\n0\nBaz: ghi\n\n',  # no LF before Baz
         req(b"POST", b"/", body=b"ABCD", chunked=True, trailers=[(b"Baz", b"ghi")]),
         lenient=("bare_lf",),
         peer=PEER_REJECTS,
@@ -311,7 +378,8 @@ REQUESTS = [
         "invalid_spaces_before_headers",
         b"POST /hello HTTP/1.1\r\nHost: localhost\r\nFoo: bar\r\n Content-Length: 38\r\n\r\n"
         b"GET /bye HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        "obs_fold", b" Content-Length",
+        "obs_fold",
+        b" Content-Length",
     ),
     # ---- llhttp test/request/uri.md ----
     ok(
@@ -320,20 +388,36 @@ REQUESTS = [
         req(b"GET", b'/with_"lovely"_quotes?foo=\\"bar\\"'),
         why="any VCHAR is taken, as llhttp and h11 do; RFC 3986 checks are the application's",
     ),
-    ok("uri_vertical_bar", b"GET /test.cgi?query=| HTTP/1.1\r\n\r\n", req(b"GET", b"/test.cgi?query=|")),
+    ok(
+        "uri_vertical_bar",
+        b"GET /test.cgi?query=| HTTP/1.1\r\n\r\n",
+        req(b"GET", b"/test.cgi?query=|"),
+    ),
     ok(
         "uri_fragment",
         b"GET /forums/1/topics/2375?page=1#posts-17408 HTTP/1.1\r\n\r\n",
         req(b"GET", b"/forums/1/topics/2375?page=1#posts-17408"),
     ),
-    ok("uri_query_with_question_mark", b"GET /test.cgi?foo=bar?baz HTTP/1.1\r\n\r\n",
-       req(b"GET", b"/test.cgi?foo=bar?baz")),
-    ok("uri_absolute_host_then_query", b"GET http://hypnotoad.org?hail=all HTTP/1.1\r\n\r\n",
-       req(b"GET", b"http://hypnotoad.org?hail=all")),
-    ok("uri_absolute_host_port_query", b"GET http://hypnotoad.org:1234?hail=all HTTP/1.1\r\n\r\n",
-       req(b"GET", b"http://hypnotoad.org:1234?hail=all")),
-    ok("uri_absolute_host_port", b"GET http://hypnotoad.org:1234 HTTP/1.1\r\n\r\n",
-       req(b"GET", b"http://hypnotoad.org:1234")),
+    ok(
+        "uri_query_with_question_mark",
+        b"GET /test.cgi?foo=bar?baz HTTP/1.1\r\n\r\n",
+        req(b"GET", b"/test.cgi?foo=bar?baz"),
+    ),
+    ok(
+        "uri_absolute_host_then_query",
+        b"GET http://hypnotoad.org?hail=all HTTP/1.1\r\n\r\n",
+        req(b"GET", b"http://hypnotoad.org?hail=all"),
+    ),
+    ok(
+        "uri_absolute_host_port_query",
+        b"GET http://hypnotoad.org:1234?hail=all HTTP/1.1\r\n\r\n",
+        req(b"GET", b"http://hypnotoad.org:1234?hail=all"),
+    ),
+    ok(
+        "uri_absolute_host_port",
+        b"GET http://hypnotoad.org:1234 HTTP/1.1\r\n\r\n",
+        req(b"GET", b"http://hypnotoad.org:1234"),
+    ),
     ok(
         "uri_absolute_userinfo",
         b"GET http://a%12:b!&*$@hypnotoad.org:1234/toto HTTP/1.1\r\n\r\n",
@@ -342,7 +426,8 @@ REQUESTS = [
     rejected(
         "uri_utf8_path",
         b"GET /\xce\xb4\xc2\xb6/\xce\xb4t/pope?q=1#narf HTTP/1.1\r\nHost: github.com\r\n\r\n",
-        "invalid_target", b"\xce\xb4",
+        "invalid_target",
+        b"\xce\xb4",
         why="RFC 9112 §3.2 / RFC 3986: a target is ASCII; llhttp (httptools too) rejects it",
     ),
     ok(
@@ -354,38 +439,55 @@ REQUESTS = [
     ),
     rejected("uri_space_in_target", b"GET /foo bar/ HTTP/1.1\r\n\r\n", "invalid_version", b"bar/"),
     # ---- llhttp test/request/connection.md ----
-    ok("conn_keep_alive_flag", b"PUT /url HTTP/1.1\r\nConnection: keep-alive\r\n\r\n",
-       req(b"PUT", b"/url", keep_alive=True)),
+    ok(
+        "conn_keep_alive_flag",
+        b"PUT /url HTTP/1.1\r\nConnection: keep-alive\r\n\r\n",
+        req(b"PUT", b"/url", keep_alive=True),
+    ),
     ok(
         "conn_keep_alive_restart",
-        b"PUT /url HTTP/1.1\r\nConnection: keep-alive\r\n\r\nPUT /url HTTP/1.1\r\nConnection: keep-alive\r\n\r\n",
-        req(b"PUT", b"/url", keep_alive=True), req(b"PUT", b"/url", keep_alive=True),
+        b"PUT /url HTTP/1.1\r\nConnection: keep-alive\r\n\r\nPUT /url HTTP/1.1\r\n"
+        b"Connection: keep-alive\r\n\r\n",
+        req(b"PUT", b"/url", keep_alive=True),
+        req(b"PUT", b"/url", keep_alive=True),
     ),
     rejected(
         "conn_http10_no_restart_strict",
         b"PUT /url HTTP/1.0\r\n\r\nPUT /url HTTP/1.1\r\n\r\n",
-        "data_after_close", b"PUT /url HTTP/1.1", before=1,
+        "data_after_close",
+        b"PUT /url HTTP/1.1",
+        before=1,
         why="RFC 9112 §9.3: HTTP/1.0 without keep-alive closes after the response",
     ),
     ok(
         "conn_http10_restart_lenient",
-        b"PUT /url HTTP/1.0\r\nContent-Length: 0\r\n\r\nPUT /url HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
-        req(b"PUT", b"/url", "1.0", keep_alive=False), req(b"PUT", b"/url", keep_alive=True),
+        b"PUT /url HTTP/1.0\r\nContent-Length: 0\r\n\r\nPUT /url HTTP/1.1\r\nContent-Length: 0\r\n"
+        b"\r\n",
+        req(b"PUT", b"/url", "1.0", keep_alive=False),
+        req(b"PUT", b"/url", keep_alive=True),
         lenient=("data_after_close",),
     ),
     ok(
         "conn_crlf_between_requests_keep_alive",
-        b"POST / HTTP/1.1\r\nHost: www.example.com\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"POST / HTTP/1.1\r\nHost: www.example.com\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
         b"Content-Length: 4\r\n\r\nq=42\r\n\r\nGET / HTTP/1.1\r\n\r\n",
-        req(b"POST", b"/", body=b"q=42"), req(b"GET", b"/"),
+        req(b"POST", b"/", body=b"q=42"),
+        req(b"GET", b"/"),
     ),
-    ok("conn_close_flag", b"PUT /url HTTP/1.1\r\nConnection: close\r\n\r\n",
-       req(b"PUT", b"/url", keep_alive=False)),
+    ok(
+        "conn_close_flag",
+        b"PUT /url HTTP/1.1\r\nConnection: close\r\n\r\n",
+        req(b"PUT", b"/url", keep_alive=False),
+    ),
     rejected(
         "conn_close_then_crlf_and_request",
-        b"POST / HTTP/1.1\r\nHost: www.example.com\r\nContent-Length: 4\r\nConnection: close\r\n\r\n"
+        b"POST / HTTP/1.1\r\nHost: www.example.com\r\nContent-Length: 4\r\nConnection: close\r\n"
+        b"\r\n"
         b"q=42\r\n\r\nGET / HTTP/1.1\r\n\r\n",
-        "data_after_close", b"GET / HTTP/1.1", before=1,
+        "data_after_close",
+        b"GET / HTTP/1.1",
+        before=1,
         why="RFC 9112 §9.6: nothing follows a close",
     ),
     ok(
@@ -395,14 +497,17 @@ REQUESTS = [
     ),
     rejected(
         "conn_multiple_tokens_with_folding",
-        b"GET /demo HTTP/1.1\r\nHost: example.com\r\nConnection: Something,\r\n Upgrade, ,Keep-Alive\r\n"
+        b"GET /demo HTTP/1.1\r\nHost: example.com\r\nConnection: Something,\r\n Upgrade, "
+        b",Keep-Alive\r\n"
         b"Upgrade: WebSocket\r\n\r\nHot diggity dogg",
-        "obs_fold", b" Upgrade, ,",
+        "obs_fold",
+        b" Upgrade, ,",
         why="RFC 9112 §5.2 (obs-fold)",
     ),
     ok(
         "conn_keep_alive_and_upgrade_tokens",
-        b"GET /demo HTTP/1.1\r\nConnection: keep-alive, upgrade\r\nUpgrade: WebSocket\r\n\r\nHot diggity dogg",
+        b"GET /demo HTTP/1.1\r\nConnection: keep-alive, upgrade\r\nUpgrade: WebSocket\r\n\r\n"
+        b"Hot diggity dogg",
         req(b"GET", b"/demo", upgrade=True, keep_alive=True),
         unparsed=b"Hot diggity dogg",
     ),
@@ -414,7 +519,8 @@ REQUESTS = [
     ),
     ok(
         "conn_upgrade_after_body",
-        b"PUT /url HTTP/1.1\r\nConnection: upgrade\r\nContent-Length: 4\r\nUpgrade: ws\r\n\r\nabcdefgh",
+        b"PUT /url HTTP/1.1\r\nConnection: upgrade\r\nContent-Length: 4\r\nUpgrade: ws\r\n\r\n"
+        b"abcdefgh",
         req(b"PUT", b"/url", upgrade=True, body=b"abcd"),
         unparsed=b"efgh",
         peer=PEER_DIFFERS,
@@ -423,8 +529,10 @@ REQUESTS = [
     ok(
         "conn_upgrade_get_websocket",
         b"GET /demo HTTP/1.1\r\nHost: example.com\r\nConnection: Upgrade\r\n"
-        b"Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\nSec-WebSocket-Protocol: sample\r\nUpgrade: WebSocket\r\n"
-        b"Sec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\nOrigin: http://example.com\r\n\r\nHot diggity dogg",
+        b"Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\nSec-WebSocket-Protocol: sample\r\n"
+        b"Upgrade: WebSocket\r\n"
+        b"Sec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\nOrigin: http://example.com\r\n\r\n"
+        b"Hot diggity dogg",
         req(b"GET", b"/demo", upgrade=True),
         unparsed=b"Hot diggity dogg",
     ),
@@ -438,21 +546,41 @@ REQUESTS = [
         why=UPGRADE_BODY,
     ),
     # ---- llhttp test/request/content-length.md ----
-    ok("cl_with_zeroes", b"PUT /url HTTP/1.1\r\nContent-Length: 003\r\n\r\nabc",
-       req(b"PUT", b"/url", body=b"abc", content_length=3)),
-    ok("cl_with_follow_up_headers", b"PUT /url HTTP/1.1\r\nContent-Length: 003\r\nOhai: world\r\n\r\nabc",
-       req(b"PUT", b"/url", body=b"abc", content_length=3)),
-    rejected("cl_overflow", b"PUT /url HTTP/1.1\r\nContent-Length: 1000000000000000000000\r\n\r\n",
-             "invalid_content_length", b"00\r\n"),
-    rejected("cl_duplicate_differing", b"PUT /url HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
-             "duplicate_content_length", b"Content-Length: 2"),
+    ok(
+        "cl_with_zeroes",
+        b"PUT /url HTTP/1.1\r\nContent-Length: 003\r\n\r\nabc",
+        req(b"PUT", b"/url", body=b"abc", content_length=3),
+    ),
+    ok(
+        "cl_with_follow_up_headers",
+        b"PUT /url HTTP/1.1\r\nContent-Length: 003\r\nOhai: world\r\n\r\nabc",
+        req(b"PUT", b"/url", body=b"abc", content_length=3),
+    ),
+    rejected(
+        "cl_overflow",
+        b"PUT /url HTTP/1.1\r\nContent-Length: 1000000000000000000000\r\n\r\n",
+        "invalid_content_length",
+        b"00\r\n",
+    ),
+    rejected(
+        "cl_duplicate_differing",
+        b"PUT /url HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+        "duplicate_content_length",
+        b"Content-Length: 2",
+    ),
     rejected(
         "cl_with_te_identity",
         b"PUT /url HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: identity\r\n\r\n",
-        "content_length_with_transfer_encoding", b"Transfer-Encoding",
+        "content_length_with_transfer_encoding",
+        b"Transfer-Encoding",
     ),
-    ok("cl_funky_case_http10", b"GET /get_funky_content_length_body_hello HTTP/1.0\r\nconTENT-Length: 5\r\n\r\nHELLO",
-       req(b"GET", b"/get_funky_content_length_body_hello", "1.0", body=b"HELLO", content_length=5)),
+    ok(
+        "cl_funky_case_http10",
+        b"GET /get_funky_content_length_body_hello HTTP/1.0\r\nconTENT-Length: 5\r\n\r\nHELLO",
+        req(
+            b"GET", b"/get_funky_content_length_body_hello", "1.0", body=b"HELLO", content_length=5
+        ),
+    ),
     ok(
         "cl_surrounding_spaces",  # llhttp's input, with the 42 body bytes added
         b"POST / HTTP/1.1\r\nContent-Length:  42 \r\n\r\n" + b"x" * 42,
@@ -460,19 +588,36 @@ REQUESTS = [
         peer=PEER_DIFFERS,
         why=TRAILING_OWS,
     ),
-    rejected("cl_inner_space", b"POST / HTTP/1.1\r\nContent-Length: 4 2\r\n\r\n",
-             "invalid_content_length", b"2\r\n"),
-    rejected("cl_inner_space_2", b"POST / HTTP/1.1\r\nContent-Length: 13 37\r\n\r\n",
-             "invalid_content_length", b"37"),
-    rejected("cl_empty", b"POST / HTTP/1.1\r\nContent-Length:\r\n\r\n",
-             "invalid_content_length", b"\r\n\r\n"),
-    rejected("cl_cr_instead_of_dash", b"PUT /url HTTP/1.1\r\nContent\rLength: 003\r\n\r\nabc",
-             "invalid_header_name", b"\rLength"),
+    rejected(
+        "cl_inner_space",
+        b"POST / HTTP/1.1\r\nContent-Length: 4 2\r\n\r\n",
+        "invalid_content_length",
+        b"2\r\n",
+    ),
+    rejected(
+        "cl_inner_space_2",
+        b"POST / HTTP/1.1\r\nContent-Length: 13 37\r\n\r\n",
+        "invalid_content_length",
+        b"37",
+    ),
+    rejected(
+        "cl_empty",
+        b"POST / HTTP/1.1\r\nContent-Length:\r\n\r\n",
+        "invalid_content_length",
+        b"\r\n\r\n",
+    ),
+    rejected(
+        "cl_cr_instead_of_dash",
+        b"PUT /url HTTP/1.1\r\nContent\rLength: 003\r\n\r\nabc",
+        "invalid_header_name",
+        b"\rLength",
+    ),
     # ---- llhttp test/request/transfer-encoding.md ----
     rejected(
         "te_empty_with_cl",
         b"POST /first HTTP/1.1\r\nTransfer-Encoding:\r\nContent-Length: 5\r\n\r\nhello",
-        "invalid_transfer_encoding", b"\r\nContent-Length",
+        "invalid_transfer_encoding",
+        b"\r\nContent-Length",
     ),
     ok("te_chunked_flag_pending", b"PUT /url HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"),
     ok(
@@ -501,8 +646,12 @@ REQUESTS = [
         "te_trailing_headers",
         b"POST /chunked_w_trailing_headers HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
         b"5\r\nhello\r\n6\r\n world\r\n0\r\nVary: *\r\nContent-Type: text/plain\r\n\r\n",
-        req(b"POST", b"/chunked_w_trailing_headers", body=b"hello world",
-            trailers=[(b"Vary", b"*"), (b"Content-Type", b"text/plain")]),
+        req(
+            b"POST",
+            b"/chunked_w_trailing_headers",
+            body=b"hello world",
+            trailers=[(b"Vary", b"*"), (b"Content-Type", b"text/plain")],
+        ),
     ),
     ok(
         "te_chunk_extensions",  # llhttp's input, with the final CRLF added
@@ -513,20 +662,25 @@ REQUESTS = [
     ),
     rejected(
         "te_no_semicolon_before_extension",
-        b"POST /chunked_w_unicorns_after_length HTTP/1.1\r\nHost: localhost\r\nTransfer-encoding: chunked\r\n\r\n"
+        b"POST /chunked_w_unicorns_after_length HTTP/1.1\r\nHost: localhost\r\n"
+        b"Transfer-encoding: chunked\r\n\r\n"
         b"2 erfrferferf\r\naa\r\n0 rrrr\r\n\r\n",
-        "invalid_chunk_size", b"erfrf",
+        "invalid_chunk_size",
+        b"erfrf",
     ),
     rejected(
         "te_no_extension_after_semicolon",
-        b"POST /chunked_w_unicorns_after_length HTTP/1.1\r\nHost: localhost\r\nTransfer-encoding: chunked\r\n\r\n"
+        b"POST /chunked_w_unicorns_after_length HTTP/1.1\r\nHost: localhost\r\n"
+        b"Transfer-encoding: chunked\r\n\r\n"
         b"2;\r\naa\r\n0\r\n\r\n",
-        "invalid_chunk_extension", b"\r\naa",
+        "invalid_chunk_extension",
+        b"\r\naa",
     ),
     ok(
         "te_chunk_extension_quoting",  # final CRLF added
         b"POST /chunked_w_unicorns_after_length HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-        b'5;ilovew3="I \\"love\\"; \\\\extensions\\\\";somuchlove="aretheseparametersfor";blah;foo=bar\r\n'
+        b'5;ilovew3="I \\"love\\"; '
+        b'\\\\extensions\\\\";somuchlove="aretheseparametersfor";blah;foo=bar\r\n'
         b"hello\r\n6;blahblah;blah\r\n world\r\n0\r\n\r\n",
         req(b"POST", b"/chunked_w_unicorns_after_length", body=b"hello world"),
     ),
@@ -534,15 +688,21 @@ REQUESTS = [
         "te_unbalanced_extension_quoting",
         b"POST /chunked_w_unicorns_after_length HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
         b'5;ilovew3="abc";somuchlove="def; ghi\r\nhello\r\n6;blahblah;blah\r\n world\r\n0\r\n\r\n',
-        "invalid_chunk_extension", b"\r\nhello",
+        "invalid_chunk_extension",
+        b"\r\nhello",
     ),
-    rejected("te_pigeons", b"PUT /url HTTP/1.1\r\nTransfer-Encoding: pigeons\r\n\r\n",
-             "invalid_transfer_encoding", b"pigeons"),
+    rejected(
+        "te_pigeons",
+        b"PUT /url HTTP/1.1\r\nTransfer-Encoding: pigeons\r\n\r\n",
+        "invalid_transfer_encoding",
+        b"pigeons",
+    ),
     rejected(
         "te_identity_with_cl",
         b"POST /post_identity_body_world?q=search#hey HTTP/1.1\r\nAccept: */*\r\n"
         b"Transfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nWorld",
-        "invalid_transfer_encoding", b"identity",
+        "invalid_transfer_encoding",
+        b"identity",
         why="RFC 9112 §7: identity is no transfer coding (removed from the registry); "
         "llhttp rejects it for CL with TE",
     ),
@@ -550,80 +710,110 @@ REQUESTS = [
         "te_empty_repeated_with_cl",
         b"POST / HTTP/1.1\r\nHost: foo\r\nContent-Length: 10\r\nTransfer-Encoding:\r\n"
         b"Transfer-Encoding:\r\nTransfer-Encoding:\r\n\r\n2\r\nAA\r\n0\r\n",
-        "content_length_with_transfer_encoding", b"Transfer-Encoding:",
+        "content_length_with_transfer_encoding",
+        b"Transfer-Encoding:",
     ),
     rejected(
         "te_chunked_before_other_coding",
         b"POST /post HTTP/1.1\r\nAccept: */*\r\nTransfer-Encoding: chunked, deflate\r\n\r\nWorld",
-        "invalid_transfer_encoding", b"deflate\r\n",
+        "invalid_transfer_encoding",
+        b"deflate\r\n",
     ),
     rejected(
         "te_chunked_then_duplicate_te",
-        b"POST /post HTTP/1.1\r\nAccept: */*\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: deflate\r\n\r\nWorld",
-        "invalid_transfer_encoding", b"deflate",
+        b"POST /post HTTP/1.1\r\nAccept: */*\r\nTransfer-Encoding: chunked\r\n"
+        b"Transfer-Encoding: deflate\r\n\r\nWorld",
+        "invalid_transfer_encoding",
+        b"deflate",
     ),
     ok(
         "te_chunked_last_coding",
-        b"POST /post HTTP/1.1\r\nAccept: */*\r\nTransfer-Encoding: deflate, chunked\r\n\r\n5\r\nWorld\r\n0\r\n\r\n",
+        b"POST /post HTTP/1.1\r\nAccept: */*\r\nTransfer-Encoding: deflate, chunked\r\n\r\n5\r\n"
+        b"World\r\n0\r\n\r\n",
         req(b"POST", b"/post", body=b"World", chunked=True),
     ),
     ok(
         "te_chunked_last_coding_two_fields",
-        b"POST /post HTTP/1.1\r\nAccept: */*\r\nTransfer-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"POST /post HTTP/1.1\r\nAccept: */*\r\nTransfer-Encoding: deflate\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
         b"5\r\nWorld\r\n0\r\n\r\n",
         req(b"POST", b"/post", body=b"World", chunked=True),
     ),
     rejected(
         "te_chunkedchunked",
-        b"POST /post HTTP/1.1\r\nAccept: */*\r\nTransfer-Encoding: chunkedchunked\r\n\r\n5\r\nWorld\r\n0\r\n\r\n",
-        "invalid_transfer_encoding", b"chunkedchunked",
+        b"POST /post HTTP/1.1\r\nAccept: */*\r\nTransfer-Encoding: chunkedchunked\r\n\r\n5\r\n"
+        b"World\r\n0\r\n\r\n",
+        "invalid_transfer_encoding",
+        b"chunkedchunked",
     ),
-    rejected("te_missing_last_chunk", b"PUT /url HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nfoo\r\n\r\n\r\n",
-             "invalid_chunk_size", b"\r\n\r\n"),
-    rejected("te_validate_chunk_parameters", b"PUT /url HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3 \n  \r\nfoo\r\n\r\n\r\n",
-             "invalid_chunk_size", b"\n  "),
+    rejected(
+        "te_missing_last_chunk",
+        b"PUT /url HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nfoo\r\n\r\n\r\n",
+        "invalid_chunk_size",
+        b"\r\n\r\n",
+    ),
+    rejected(
+        "te_validate_chunk_parameters",
+        b"PUT /url HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3 \n  \r\nfoo\r\n\r\n\r\n",
+        "invalid_chunk_size",
+        b"\n  ",
+    ),
     rejected(
         "te_obs_fold_after_chunked",
         b"PUT /url HTTP/1.1\r\nTransfer-Encoding: chunked\r\n  abc\r\n\r\n5\r\nWorld\r\n0\r\n\r\n",
-        "obs_fold", b"  abc",
+        "obs_fold",
+        b"  abc",
     ),
     rejected(
         "te_chunk_header_not_crlf",
         b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close \r\nTransfer-Encoding: chunked \r\n\r\n"
-        b"5\r\r;ABCD\r\n34\r\nE\r\n0\r\n\r\nGET / HTTP/1.1 \r\nHost: a\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
-        "bare_cr", b"\r\r;ABCD",
+        b"5\r\r;ABCD\r\n34\r\nE\r\n0\r\n\r\nGET / HTTP/1.1 \r\nHost: a\r\nContent-Length: 5\r\n"
+        b"\r\n0\r\n\r\n",
+        "bare_cr",
+        b"\r\r;ABCD",
     ),
     rejected(
         "te_chunk_data_not_crlf",
-        b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close \r\nTransfer-Encoding: chunked \r\n\r\n5\r\nABCDE0\r\n\r\n",
-        "invalid_chunk_terminator", b"0\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close \r\nTransfer-Encoding: chunked \r\n\r\n"
+        b"5\r\nABCDE0\r\n\r\n",
+        "invalid_chunk_terminator",
+        b"0\r\n\r\n",
     ),
     rejected(
         "te_space_after_chunk_size",
         b"PUT /url HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\na \r\n0123456789\r\n0\r\n\r\n",
-        "invalid_chunk_size", b"\r\n0123",
+        "invalid_chunk_size",
+        b"\r\n0123",
         why="RFC 9112 §7.1.1: BWS is allowed only before ';' (h11 accepts trailing "
         "whitespace here; llhttp rejects it)",
     ),
     # ---- h11 h11/tests/test_io.py (test_ChunkedReader, test_reject_*) ----
     ok(
         "h11_chunked_upper_lower_hex",
-        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\naA\r\n" + b"x" * 0xAA + b"\r\n0\r\n\r\n",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\naA\r\n"
+        + b"x" * 0xAA
+        + b"\r\n0\r\n\r\n",
         req(b"POST", b"/", body=b"x" * 0xAA),
     ),
     ok(
         "h11_chunked_trailer",
-        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n10\r\n0123456789abcdef\r\n"
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n10\r\n"
+        b"0123456789abcdef\r\n"
         b"0\r\nSome: header\r\n\r\n",
         req(b"POST", b"/", body=b"012340123456789abcdef", trailers=[(b"Some", b"header")]),
     ),
     rejected(
         "h11_chunk_size_too_long",
         b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + b"9" * 100 + b"\r\nxxx",
-        "invalid_chunk_size", b"9" * 84,
+        "invalid_chunk_size",
+        b"9" * 84,
     ),
-    rejected("h11_chunk_size_nul", b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\x00\r\nxxx",
-             "invalid_chunk_size", b"\x00"),
+    rejected(
+        "h11_chunk_size_nul",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\x00\r\nxxx",
+        "invalid_chunk_size",
+        b"\x00",
+    ),
     ok(
         "h11_chunk_extensions_discarded",
         b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5; hello=there\r\nxxxxx\r\n"
@@ -636,27 +826,59 @@ REQUESTS = [
     rejected(
         "h11_chunk_whitespace_after_size",
         b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5   \t \r\n01234\r\n0\r\n\r\n",
-        "invalid_chunk_size", b"\r\n01234",
+        "invalid_chunk_size",
+        b"\r\n01234",
         why="RFC 9112 §7.1.1: chunk-size [ chunk-ext ] CRLF, BWS only before ';' (h11 accepts it)",
     ),
-    rejected("h11_bad_chunk_terminator", b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxxx__1a\r\n",
-             "invalid_chunk_terminator", b"__1a"),
-    rejected("h11_bad_chunk_terminator_cr", b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxxx\r_1a\r\n",
-             "invalid_chunk_terminator", b"_1a"),
-    rejected("h11_bad_chunk_terminator_lf", b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxxx_\n1a\r\n",
-             "invalid_chunk_terminator", b"_\n1a"),
-    rejected("h11_garbage_after_request_line", b"HEAD /foo HTTP/1.1 xxxxxx\r\nHost: a\r\n\r\n",
-             "invalid_version", b" xxxxxx"),
-    rejected("h11_nul_in_header_value", b"HEAD /foo HTTP/1.1\r\nHost: foo\x00bar\r\n\r\n",
-             "invalid_header_value", b"\x00bar"),
-    rejected("h11_nul_in_path", b"HEAD /\x00 HTTP/1.1\r\nHost: foobar\r\n\r\n", "invalid_target", b"\x00"),
-    rejected("h11_del_in_path", b"HEAD /\x7f HTTP/1.1\r\nHost: foobar\r\n\r\n", "invalid_target", b"\x7f"),
-    rejected("h11_high_byte_in_path", b"HEAD /\xee HTTP/1.1\r\nHost: foobar\r\n\r\n", "invalid_target", b"\xee",
-             why="RFC 3986: a target is ASCII"),
+    rejected(
+        "h11_bad_chunk_terminator",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxxx__1a\r\n",
+        "invalid_chunk_terminator",
+        b"__1a",
+    ),
+    rejected(
+        "h11_bad_chunk_terminator_cr",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxxx\r_1a\r\n",
+        "invalid_chunk_terminator",
+        b"_1a",
+    ),
+    rejected(
+        "h11_bad_chunk_terminator_lf",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxxx_\n1a\r\n",
+        "invalid_chunk_terminator",
+        b"_\n1a",
+    ),
+    rejected(
+        "h11_garbage_after_request_line",
+        b"HEAD /foo HTTP/1.1 xxxxxx\r\nHost: a\r\n\r\n",
+        "invalid_version",
+        b" xxxxxx",
+    ),
+    rejected(
+        "h11_nul_in_header_value",
+        b"HEAD /foo HTTP/1.1\r\nHost: foo\x00bar\r\n\r\n",
+        "invalid_header_value",
+        b"\x00bar",
+    ),
+    rejected(
+        "h11_nul_in_path", b"HEAD /\x00 HTTP/1.1\r\nHost: foobar\r\n\r\n", "invalid_target", b"\x00"
+    ),
+    rejected(
+        "h11_del_in_path", b"HEAD /\x7f HTTP/1.1\r\nHost: foobar\r\n\r\n", "invalid_target", b"\x7f"
+    ),
+    rejected(
+        "h11_high_byte_in_path",
+        b"HEAD /\xee HTTP/1.1\r\nHost: foobar\r\n\r\n",
+        "invalid_target",
+        b"\xee",
+        why="RFC 3986: a target is ASCII",
+    ),
     rejected(
         "h11_ctl_in_cookie_value",
-        b"HEAD /foo HTTP/1.1\r\nHost: foo\r\nSet-Cookie: ___utmvafIumyLc=kUd\x01UpAt; path=/; Max-Age=900\r\n\r\n",
-        "invalid_header_value", b"\x01UpAt",
+        b"HEAD /foo HTTP/1.1\r\nHost: foo\r\nSet-Cookie: ___utmvafIumyLc=kUd\x01UpAt; path=/; "
+        b"Max-Age=900\r\n\r\n",
+        "invalid_header_value",
+        b"\x01UpAt",
         why="RFC 9110 §5.5: field-vchar excludes CTL; h11 accepts it (h11 #57), llhttp does not",
     ),
     # ---- the checks asked for specifically (RFC 9112/9110 edge cases) ----
@@ -679,8 +901,11 @@ REQUESTS = [
     ),
     rejected(
         "edge_long_chunk_extension",
-        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;" + b"e" * 2000 + b"\r\nx\r\n0\r\n\r\n",
-        "chunk_extension_too_long", b"e",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;"
+        + b"e" * 2000
+        + b"\r\nx\r\n0\r\n\r\n",
+        "chunk_extension_too_long",
+        b"e",
         peer=PEER_ACCEPTS,
         why="octonaut's max_chunk_extension limit (1 KiB); llhttp has no such limit",
     ),
@@ -689,34 +914,61 @@ REQUESTS = [
         b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0005\r\nhello\r\n0000\r\n\r\n",
         req(b"POST", b"/", body=b"hello"),
     ),
-    rejected("edge_chunk_size_0x", b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n",
-             "invalid_chunk_size", b"x5"),
+    rejected(
+        "edge_chunk_size_0x",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n",
+        "invalid_chunk_size",
+        b"x5",
+    ),
     ok(
         "edge_cl0_then_next_request",
         b"POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\nGET /b HTTP/1.1\r\n\r\n",
-        req(b"POST", b"/a", body=b"", content_length=0), req(b"GET", b"/b"),
+        req(b"POST", b"/a", body=b"", content_length=0),
+        req(b"GET", b"/b"),
     ),
-    rejected("edge_http20_version", b"GET / HTTP/2.0\r\n\r\n", "invalid_version", b"2.0",
-             peer=PEER_ACCEPTS, why=ONLY_HTTP1),
-    rejected("edge_prior_knowledge_preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "invalid_target",
-             b"* HTTP/2.0", why="RFC 9113 §3.4: the preface is not an HTTP/1.1 request"),
-    rejected("edge_http09_version", b"GET / HTTP/0.9\r\n\r\n", "invalid_version", b"0.9",
-             peer=PEER_ACCEPTS, why=ONLY_HTTP1),
+    rejected(
+        "edge_http20_version",
+        b"GET / HTTP/2.0\r\n\r\n",
+        "invalid_version",
+        b"2.0",
+        peer=PEER_ACCEPTS,
+        why=ONLY_HTTP1,
+    ),
+    rejected(
+        "edge_prior_knowledge_preface",
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        "invalid_target",
+        b"* HTTP/2.0",
+        why="RFC 9113 §3.4: the preface is not an HTTP/1.1 request",
+    ),
+    rejected(
+        "edge_http09_version",
+        b"GET / HTTP/0.9\r\n\r\n",
+        "invalid_version",
+        b"0.9",
+        peer=PEER_ACCEPTS,
+        why=ONLY_HTTP1,
+    ),
     rejected("edge_lowercase_http_name", b"GET / http/1.1\r\n\r\n", "invalid_version", b"http"),
     ok(
         "edge_http10_keep_alive",
         b"GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /b HTTP/1.0\r\n\r\n",
-        req(b"GET", b"/a", "1.0", keep_alive=True), req(b"GET", b"/b", "1.0", keep_alive=False),
+        req(b"GET", b"/a", "1.0", keep_alive=True),
+        req(b"GET", b"/b", "1.0", keep_alive=False),
     ),
     rejected(
         "edge_pipelined_after_close",
-        b"GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\n\r\nGET /c HTTP/1.1\r\n\r\n",
-        "data_after_close", b"GET /c", before=2,
+        b"GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\n\r\nGET /c HTTP/1.1\r\n"
+        b"\r\n",
+        "data_after_close",
+        b"GET /c",
+        before=2,
         why="RFC 9112 §9.6: a request with Connection: close is the last one",
     ),
     ok(
         "edge_connection_keep_alive_upgrade_tokens",
-        b"GET /chat HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\n\x81\x80",
+        b"GET /chat HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\n"
+        b"Upgrade: websocket\r\n\r\n\x81\x80",
         req(b"GET", b"/chat", keep_alive=True, upgrade=True),
         unparsed=b"\x81\x80",
     ),
@@ -726,9 +978,14 @@ REQUESTS = [
         req(b"GET", b"/", upgrade=False),
         why="RFC 9110 §7.8: Upgrade is only honoured when listed in Connection",
     ),
-    rejected("edge_te_in_http10_request", b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-             "transfer_encoding_in_http10", b"Transfer-Encoding", peer=PEER_ACCEPTS,
-             why="RFC 9112 §6.1: TE in HTTP/1.0 means faulty framing"),
+    rejected(
+        "edge_te_in_http10_request",
+        b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "transfer_encoding_in_http10",
+        b"Transfer-Encoding",
+        peer=PEER_ACCEPTS,
+        why="RFC 9112 §6.1: TE in HTTP/1.0 means faulty framing",
+    ),
     ok("edge_asterisk_form", b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", req(b"OPTIONS", b"*")),
 ]
 
@@ -741,14 +998,35 @@ RESPONSES = [
     ok(
         "rs_simple",
         b"HTTP/1.1 200 OK\r\nHeader1: Value1\r\nHeader2:\t Value2\r\nContent-Length: 0\r\n\r\n",
-        res(200, b"OK", headers=[(b"Header1", b"Value1"), (b"Header2", b"Value2"), (b"Content-Length", b"0")]),
+        res(
+            200,
+            b"OK",
+            headers=[(b"Header1", b"Value1"), (b"Header2", b"Value2"), (b"Content-Length", b"0")],
+        ),
     ),
-    rejected("rs_rtsp", b"RTSP/1.1 200 OK\r\n\r\n", "invalid_version", b"RTSP", peer=PEER_ACCEPTS,
-             why="RFC 9112 §2.3: HTTP-name is \"HTTP\"; llhttp also parses RTSP and ICE"),
-    rejected("rs_ice", b"ICE/1.1 200 OK\r\n\r\n", "invalid_version", b"ICE", peer=PEER_ACCEPTS,
-             why="RFC 9112 §2.3"),
+    rejected(
+        "rs_rtsp",
+        b"RTSP/1.1 200 OK\r\n\r\n",
+        "invalid_version",
+        b"RTSP",
+        peer=PEER_ACCEPTS,
+        why='RFC 9112 §2.3: HTTP-name is "HTTP"; llhttp also parses RTSP and ICE',
+    ),
+    rejected(
+        "rs_ice",
+        b"ICE/1.1 200 OK\r\n\r\n",
+        "invalid_version",
+        b"ICE",
+        peer=PEER_ACCEPTS,
+        why="RFC 9112 §2.3",
+    ),
     rejected("rs_httper", b"HTTPER/1.1 200 OK\r\n\r\n", "invalid_version", b"ER/"),
-    ok("rs_empty_body_eof", b"HTTP/1.1 200 OK\r\n\r\n", res(200, b"OK", body=b"", keep_alive=False), eof=True),
+    ok(
+        "rs_empty_body_eof",
+        b"HTTP/1.1 200 OK\r\n\r\n",
+        res(200, b"OK", body=b"", keep_alive=False),
+        eof=True,
+    ),
     ok(
         "rs_google_301",  # llhttp's header section; the body cut to its Content-Length
         b"HTTP/1.1 301 Moved Permanently\r\nLocation: http://www.google.com/\r\n"
@@ -762,37 +1040,66 @@ RESPONSES = [
     ),
     ok(
         "rs_amazon_chunked",
-        b"HTTP/1.1 301 MovedPermanently\r\nDate: Wed, 15 May 2013 17:06:33 GMT\r\nServer: Server\r\n"
+        b"HTTP/1.1 301 MovedPermanently\r\nDate: Wed, 15 May 2013 17:06:33 GMT\r\n"
+        b"Server: Server\r\n"
         b"Vary: Accept-Encoding,User-Agent\r\nContent-Type: text/html; charset=ISO-8859-1\r\n"
         b"Transfer-Encoding: chunked\r\n\r\n1\r\n\n\r\n0\r\n\r\n",
         res(301, b"MovedPermanently", body=b"\n", chunked=True),
     ),
-    ok("rs_no_headers_no_body", b"HTTP/1.1 404 Not Found\r\n\r\n", res(404, b"Not Found", body=b""), eof=True),
+    ok(
+        "rs_no_headers_no_body",
+        b"HTTP/1.1 404 Not Found\r\n\r\n",
+        res(404, b"Not Found", body=b""),
+        eof=True,
+    ),
     ok("rs_no_reason_phrase", b"HTTP/1.1 301\r\n\r\n", res(301, b"", body=b""), eof=True),
-    ok("rs_empty_reason_after_space", b"HTTP/1.1 200 \r\n\r\n", res(200, b"", body=b""), eof=True,
-       peer=PEER_DIFFERS,
-       why="callback API: octonaut makes no on_status call for an empty reason, httptools "
-       "calls on_status(b'')"),
+    ok(
+        "rs_empty_reason_after_space",
+        b"HTTP/1.1 200 \r\n\r\n",
+        res(200, b"", body=b""),
+        eof=True,
+        peer=PEER_DIFFERS,
+        why="callback API: octonaut makes no on_status call for an empty reason, httptools "
+        "calls on_status(b'')",
+    ),
     rejected(
         "rs_no_carriage_return",
         b"HTTP/1.1 200 OK\nContent-Type: text/html; charset=utf-8\nConnection: close\n\n"
         b"these headers are from http://news.ycombinator.com/",
-        "bare_lf", b"\nContent-Type",
+        "bare_lf",
+        b"\nContent-Type",
     ),
     ok(
         "rs_no_carriage_return_lenient",
         b"HTTP/1.1 200 OK\nContent-Type: text/html; charset=utf-8\nConnection: close\n\n"
         b"these headers are from http://news.ycombinator.com/",
-        res(200, b"OK", keep_alive=False, body=b"these headers are from http://news.ycombinator.com/"),
-        eof=True, lenient=("bare_lf",), peer=PEER_REJECTS,
+        res(
+            200,
+            b"OK",
+            keep_alive=False,
+            body=b"these headers are from http://news.ycombinator.com/",
+        ),
+        eof=True,
+        lenient=("bare_lf",),
+        peer=PEER_REJECTS,
         why="bare_lf is llhttp's lenient_optional_cr_before_lf, off in httptools",
     ),
     ok(
         "rs_underscore_in_header_name",
         b"HTTP/1.1 200 OK\r\nServer: DCLK-AdSvr\r\nContent-Type: text/xml\r\nContent-Length: 0\r\n"
-        b"DCLK_imp: v7;x;114750856;0-0;0;17820020;0/0;21603567/21621457/1;;~okv=;dcmt=text/xml;;~cs=o\r\n\r\n",
-        res(200, b"OK", body=b"", getall=(b"dclk_imp", [
-            b"v7;x;114750856;0-0;0;17820020;0/0;21603567/21621457/1;;~okv=;dcmt=text/xml;;~cs=o"])),
+        b"DCLK_imp: v7;x;114750856;0-0;0;17820020;0/0;21603567/21621457/1;"
+        b";~okv=;dcmt=text/xml;;~cs=o\r\n\r\n",
+        res(
+            200,
+            b"OK",
+            body=b"",
+            getall=(
+                b"dclk_imp",
+                [
+                    b"v7;x;114750856;0-0;0;17820020;0/0;21603567/21621457/1;;~okv=;dcmt=text/xml;;~cs=o"
+                ],
+            ),
+        ),
     ),
     ok(
         "rs_bonjourmadame_empty_value",
@@ -800,14 +1107,14 @@ RESPONSES = [
         b"Server: Apache/2.2.3 (Red Hat)\r\nCache-Control: public\r\nPragma: \r\n"
         b"Location: http://www.bonjourmadame.fr/\r\nVary: Accept-Encoding\r\nContent-Length: 0\r\n"
         b"Content-Type: text/html; charset=UTF-8\r\nConnection: keep-alive\r\n\r\n",
-        res(301, b"Moved Permanently", "1.0", keep_alive=True, body=b"",
-            getall=(b"pragma", [b""])),
+        res(301, b"Moved Permanently", "1.0", keep_alive=True, body=b"", getall=(b"pragma", [b""])),
     ),
     ok(
         "rs_odd_header_names_chunked_close",
         b"HTTP/1.1 200 OK\r\nDate: Tue, 28 Sep 2010 01:14:13 GMT\r\nServer: Apache\r\n"
         b"Cache-Control: no-cache, must-revalidate\r\nExpires: Mon, 26 Jul 1997 05:00:00 GMT\r\n"
-        b".et-Cookie: PlaxoCS=1274804622353690521; path=/; domain=.plaxo.com\r\nVary: Accept-Encoding\r\n"
+        b".et-Cookie: PlaxoCS=1274804622353690521; path=/; domain=.plaxo.com\r\n"
+        b"Vary: Accept-Encoding\r\n"
         b"_eep-Alive: timeout=45\r\n_onnection: Keep-Alive\r\nTransfer-Encoding: chunked\r\n"
         b"Content-Type: text/html\r\nConnection: close\r\n\r\n0\r\n\r\n",
         res(200, b"OK", keep_alive=False, body=b"", chunked=True),
@@ -819,14 +1126,27 @@ RESPONSES = [
     rejected("rs_extra_digit_minor", b"HTTP/1.01 200 OK\r\n\r\n", "invalid_version", b"1 200"),
     rejected("rs_tab_after_version", b"HTTP/1.1\t200 OK\r\n\r\n", "invalid_version", b"\t200"),
     rejected("rs_cr_before_response", b"\rHTTP/1.1\t200 OK\r\n\r\n", "invalid_version", b"\rHTTP"),
-    rejected("rs_headers_separated_by_cr", b"HTTP/1.1 200 OK\r\nFoo: 1\rBar: 2\r\n\r\n", "bare_cr", b"\rBar"),
+    rejected(
+        "rs_headers_separated_by_cr",
+        b"HTTP/1.1 200 OK\r\nFoo: 1\rBar: 2\r\n\r\n",
+        "bare_cr",
+        b"\rBar",
+    ),
     rejected("rs_invalid_version_5_6", b"HTTP/5.6 200 OK\r\n\r\n", "invalid_version", b"5.6"),
-    rejected("rs_space_after_start_line", b"HTTP/1.1 200 OK\r\n Host: foo\r\n\r\n",
-             "leading_whitespace", b" Host"),
-    rejected("rs_extra_space_before_status", b"HTTP/1.1  200 OK\r\n\r\n", "invalid_status", b" 200"),
+    rejected(
+        "rs_space_after_start_line",
+        b"HTTP/1.1 200 OK\r\n Host: foo\r\n\r\n",
+        "leading_whitespace",
+        b" Host",
+    ),
+    rejected(
+        "rs_extra_space_before_status", b"HTTP/1.1  200 OK\r\n\r\n", "invalid_status", b" 200"
+    ),
     ok("rs_extra_space_before_reason", b"HTTP/1.1 200  OK\r\n\r\n", res(200, b" OK"), eof=True),
     rejected("rs_one_digit_status", b"HTTP/1.1 2 OK\r\n\r\n", "invalid_status", b" OK"),
-    rejected("rs_only_lfs_no_body", b"HTTP/1.1 200 OK\nContent-Length: 0\n\n", "bare_lf", b"\nContent"),
+    rejected(
+        "rs_only_lfs_no_body", b"HTTP/1.1 200 OK\nContent-Length: 0\n\n", "bare_lf", b"\nContent"
+    ),
     # ---- llhttp test/response/connection.md ----
     ok(
         "rs_proxy_connection_is_not_connection",
@@ -845,8 +1165,10 @@ RESPONSES = [
     ),
     ok(
         "rs_http10_keep_alive_204",
-        b"HTTP/1.0 204 No content\r\nConnection: keep-alive\r\n\r\nHTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n",
-        res(204, b"No content", "1.0", body=b"", keep_alive=True), res(200, b"OK", "1.0", keep_alive=False),
+        b"HTTP/1.0 204 No content\r\nConnection: keep-alive\r\n\r\nHTTP/1.0 200 OK\r\n"
+        b"Content-Length: 0\r\n\r\n",
+        res(204, b"No content", "1.0", body=b"", keep_alive=True),
+        res(200, b"OK", "1.0", keep_alive=False),
     ),
     ok(
         "rs_http11_eof_body",
@@ -857,24 +1179,30 @@ RESPONSES = [
     ok(
         "rs_http11_204_then_next",
         b"HTTP/1.1 204 No content\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx",
-        res(204, b"No content", body=b""), res(200, b"OK", body=b"x"),
+        res(204, b"No content", body=b""),
+        res(200, b"OK", body=b"x"),
     ),
     rejected(
         "rs_204_close_then_data",
         b"HTTP/1.1 204 No content\r\nConnection: close\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
-        "data_after_close", b"HTTP/1.1 200", before=1,
+        "data_after_close",
+        b"HTTP/1.1 200",
+        before=1,
         why="RFC 9112 §9.6",
     ),
     rejected(
         "rs_cl_close_then_data",
         b"HTTP/1.1 200 No content\r\nContent-Length: 5\r\nConnection: close\r\n\r\n"
         b"2ad731e3-4dcd-4f70-b871-0ad284b29ffc",
-        "data_after_close", b"1e3-", before=1,
+        "data_after_close",
+        b"1e3-",
+        before=1,
         why="RFC 9112 §9.6",
     ),
     ok(
         "rs_101_with_content_length",
-        b"HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: h2c\r\nContent-Length: 4\r\n\r\nbodyproto",
+        b"HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: h2c\r\n"
+        b"Content-Length: 4\r\n\r\nbodyproto",
         res(101, b"Switching Protocols", upgrade=True, body=b""),
         unparsed=b"bodyproto",
         why="RFC 9112 §6.3 (1): a 1xx response ends at the empty line whatever its "
@@ -901,7 +1229,8 @@ RESPONSES = [
     ),
     ok(
         "rs_200_with_upgrade_header_chunked",
-        b"HTTP/1.1 200 OK\r\nConnection: upgrade\r\nUpgrade: h2c\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nConnection: upgrade\r\nUpgrade: h2c\r\nTransfer-Encoding: chunked\r\n"
+        b"\r\n"
         b"2\r\nbo\r\n2\r\ndy\r\n0\r\n\r\n",
         res(200, b"OK", upgrade=False, body=b"body"),
     ),
@@ -910,19 +1239,26 @@ RESPONSES = [
         "rs_no_cl_close_eof_body",
         b"HTTP/1.1 200 OK\r\nServer: Apache\r\nContent-Type: text/xml; charset=utf-8\r\n"
         b'Connection: close\r\n\r\n<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope/>',
-        res(200, b"OK", keep_alive=False,
-            body=b'<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope/>'),
+        res(
+            200,
+            b"OK",
+            keep_alive=False,
+            body=b'<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope/>',
+        ),
         eof=True,
     ),
     ok(
         "rs_content_length_x_is_another_field",
-        b"HTTP/1.1 200 OK\r\nContent-Length-X: 0\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length-X: 0\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n"
+        b"0\r\n\r\n",
         res(200, b"OK", body=b"OK", chunked=True, content_length=None),
     ),
     ok(
         "rs_head_responses_skip_body",
-        b"HTTP/1.1 200 OK\r\nContent-Length: 123\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 456\r\n\r\n",
-        res(200, b"OK", body=b"", content_length=123), res(200, b"OK", body=b"", content_length=456),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 123\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 456\r\n"
+        b"\r\n",
+        res(200, b"OK", body=b"", content_length=123),
+        res(200, b"OK", body=b"", content_length=456),
         expect=(b"HEAD", b"HEAD"),
     ),
     ok(
@@ -933,49 +1269,66 @@ RESPONSES = [
         why=TRAILING_OWS,
     ),
     # ---- llhttp test/response/transfer-encoding.md ----
-    rejected("rs_te_empty_with_cl", b"HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\nContent-Length: 5\r\n\r\nhello",
-             "invalid_transfer_encoding", b"\r\nContent-Length"),
+    rejected(
+        "rs_te_empty_with_cl",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\nContent-Length: 5\r\n\r\nhello",
+        "invalid_transfer_encoding",
+        b"\r\nContent-Length",
+    ),
     rejected(
         "rs_trailing_space_on_chunk_size",
         b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
         b"25  \r\nThis is the data in the first chunk\r\n\r\n0  \r\n\r\n",
-        "invalid_chunk_size", b"\r\nThis",
+        "invalid_chunk_size",
+        b"\r\nThis",
     ),
     rejected(
         "rs_chunked_before_other_coding",
         b"HTTP/1.1 200 OK\r\nAccept: */*\r\nTransfer-Encoding: chunked, deflate\r\n\r\nWorld",
-        "invalid_transfer_encoding", b"deflate\r\n",
+        "invalid_transfer_encoding",
+        b"deflate\r\n",
         peer=PEER_ACCEPTS,
         why="RFC 9112 §6.3 (4) lets a client read such a response to EOF; octonaut "
         "rejects every TE whose final coding is not chunked (the issue's strict rule)",
     ),
     rejected(
         "rs_chunked_then_identity",
-        b"HTTP/1.1 200 OK\r\nAccept: */*\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\nWorld",
-        "invalid_transfer_encoding", b"identity",
-        peer=PEER_ACCEPTS, why="as above; identity is not a transfer coding (RFC 9112 §7)",
+        b"HTTP/1.1 200 OK\r\nAccept: */*\r\nTransfer-Encoding: chunked\r\n"
+        b"Transfer-Encoding: identity\r\n\r\nWorld",
+        "invalid_transfer_encoding",
+        b"identity",
+        peer=PEER_ACCEPTS,
+        why="as above; identity is not a transfer coding (RFC 9112 §7)",
     ),
     rejected(
         "rs_chunkedchunked",
-        b"HTTP/1.1 200 OK\r\nAccept: */*\r\nTransfer-Encoding: chunkedchunked\r\n\r\n2\r\nOK\r\n0\r\n\r\n",
-        "invalid_transfer_encoding", b"chunkedchunked",
-        peer=PEER_ACCEPTS, why="as above",
+        b"HTTP/1.1 200 OK\r\nAccept: */*\r\nTransfer-Encoding: chunkedchunked\r\n\r\n2\r\nOK\r\n"
+        b"0\r\n\r\n",
+        "invalid_transfer_encoding",
+        b"chunkedchunked",
+        peer=PEER_ACCEPTS,
+        why="as above",
     ),
     ok(
         "rs_chunk_extensions",
         b"HTTP/1.1 200 OK\r\nHost: localhost\r\nTransfer-encoding: chunked\r\n\r\n"
-        b"5;ilovew3;somuchlove=aretheseparametersfor\r\nhello\r\n6;blahblah;blah\r\n world\r\n0\r\n\r\n",
+        b"5;ilovew3;somuchlove=aretheseparametersfor\r\nhello\r\n6;blahblah;blah\r\n world\r\n"
+        b"0\r\n\r\n",
         res(200, b"OK", body=b"hello world"),
     ),
     rejected(
         "rs_no_semicolon_before_extension",
-        b"HTTP/1.1 200 OK\r\nHost: localhost\r\nTransfer-encoding: chunked\r\n\r\n2 erfrferferf\r\naa\r\n0 rrrr\r\n\r\n",
-        "invalid_chunk_size", b"erfrf",
+        b"HTTP/1.1 200 OK\r\nHost: localhost\r\nTransfer-encoding: chunked\r\n\r\n"
+        b"2 erfrferferf\r\naa\r\n0 rrrr\r\n\r\n",
+        "invalid_chunk_size",
+        b"erfrf",
     ),
     rejected(
         "rs_no_extension_after_semicolon",
-        b"HTTP/1.1 200 OK\r\nHost: localhost\r\nTransfer-encoding: chunked\r\n\r\n2;\r\naa\r\n0\r\n\r\n",
-        "invalid_chunk_extension", b"\r\naa",
+        b"HTTP/1.1 200 OK\r\nHost: localhost\r\nTransfer-encoding: chunked\r\n\r\n2;\r\naa\r\n"
+        b"0\r\n\r\n",
+        "invalid_chunk_extension",
+        b"\r\naa",
     ),
     ok(
         "rs_chunk_extension_quoting",
@@ -988,29 +1341,39 @@ RESPONSES = [
         "rs_unbalanced_extension_quoting",
         b"HTTP/1.1 200 OK\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
         b'5;ilovew3="abc";somuchlove="def; ghi\r\nhello\r\n6;blahblah;blah\r\n world\r\n0\r\n\r\n',
-        "invalid_chunk_extension", b"\r\nhello",
+        "invalid_chunk_extension",
+        b"\r\nhello",
     ),
     rejected(
         "rs_obs_fold_after_chunked",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n  abc\r\n\r\n5\r\nWorld\r\n0\r\n\r\n",
-        "obs_fold", b"  abc",
+        "obs_fold",
+        b"  abc",
     ),
     # ---- the checks asked for specifically ----
     rejected(
         "edge_rs_empty_line_before_status_line",
         b"\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-        "invalid_version", b"\r\nHTTP",
+        "invalid_version",
+        b"\r\nHTTP",
         peer=PEER_ACCEPTS,
         why="RFC 9112 §2.2 allows ignoring empty lines before a request-line only",
     ),
     ok("edge_rs_status_999", b"HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n", res(999, b"Odd")),
-    rejected("edge_rs_status_099", b"HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n", "invalid_status", b"099",
-             peer=PEER_ACCEPTS, why="RFC 9110 §15: status codes start at 100 (no 0xx class)"),
+    rejected(
+        "edge_rs_status_099",
+        b"HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n",
+        "invalid_status",
+        b"099",
+        peer=PEER_ACCEPTS,
+        why="RFC 9110 §15: status codes start at 100 (no 0xx class)",
+    ),
     rejected("edge_rs_status_1000", b"HTTP/1.1 1000 Odd\r\n\r\n", "invalid_status", b"0 Odd"),
     rejected(
         "edge_rs_chunked_in_http10",
         b"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n0\r\n\r\n",
-        "transfer_encoding_in_http10", b"Transfer-Encoding",
+        "transfer_encoding_in_http10",
+        b"Transfer-Encoding",
         peer=PEER_ACCEPTS,
         why="RFC 9112 §6.1: TE in an HTTP/1.0 message means faulty framing",
     ),
@@ -1022,41 +1385,58 @@ RESPONSES = [
     ),
     rejected(
         "edge_rs_cl_and_te",
-        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n0\r\n\r\n",
-        "content_length_with_transfer_encoding", b"Transfer-Encoding",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n"
+        b"0\r\n\r\n",
+        "content_length_with_transfer_encoding",
+        b"Transfer-Encoding",
         why="RFC 9112 §6.3 (3): TE overrides CL but this 'ought to be handled as an error'",
     ),
     ok(
         "edge_rs_cl_and_te_lenient_te_wins",
-        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n"
+        b"0\r\n\r\n",
         res(200, b"OK", body=b"OK", chunked=True, keep_alive=False),
-        lenient=("te_with_cl",), peer=PEER_REJECTS,
+        lenient=("te_with_cl",),
+        peer=PEER_REJECTS,
+        why="RFC 9112 §6.3 (3): with te_with_cl, TE overrides CL and the connection closes",
     ),
     ok(
         "edge_rs_http10_no_cl_eof",
         b"HTTP/1.0 200 OK\r\nServer: x\r\n\r\nall of this is body\r\nHTTP/1.0 200 OK\r\n",
-        res(200, b"OK", "1.0", body=b"all of this is body\r\nHTTP/1.0 200 OK\r\n", keep_alive=False),
+        res(
+            200, b"OK", "1.0", body=b"all of this is body\r\nHTTP/1.0 200 OK\r\n", keep_alive=False
+        ),
         eof=True,
     ),
     ok(
         "edge_rs_100_continue_then_final",
         b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-        res(100, b"Continue", body=b""), res(200, b"OK", body=b"ok"),
+        res(100, b"Continue", body=b""),
+        res(200, b"OK", body=b"ok"),
     ),
     ok(
         "edge_rs_304_with_cl_has_no_body",
-        b"HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-        res(304, b"Not Modified", body=b""), res(200, b"OK", body=b""),
+        b"HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\nHTTP/1.1 200 OK\r\n"
+        b"Content-Length: 0\r\n\r\n",
+        res(304, b"Not Modified", body=b""),
+        res(200, b"OK", body=b""),
     ),
     ok(
         "edge_rs_connect_2xx_tunnel",
         b"HTTP/1.1 200 Connection established\r\n\r\n\x16\x03\x01",
         res(200, b"Connection established", upgrade=True, body=b""),
-        unparsed=b"\x16\x03\x01", expect=(b"CONNECT",),
+        unparsed=b"\x16\x03\x01",
+        expect=(b"CONNECT",),
     ),
     rejected("edge_rs_lowercase_http", b"http/1.1 200 OK\r\n\r\n", "invalid_version", b"http"),
-    rejected("edge_rs_http20", b"HTTP/2.0 200 OK\r\n\r\n", "invalid_version", b"2.0",
-             peer=PEER_ACCEPTS, why=ONLY_HTTP1),
+    rejected(
+        "edge_rs_http20",
+        b"HTTP/2.0 200 OK\r\n\r\n",
+        "invalid_version",
+        b"2.0",
+        peer=PEER_ACCEPTS,
+        why=ONLY_HTTP1,
+    ),
 ]
 
 ALL = [("request", c) for c in REQUESTS] + [("response", c) for c in RESPONSES]
@@ -1070,8 +1450,16 @@ IDS = [c.name for _, c in ALL]
 def summary(message) -> dict:
     fields = {}
     for name in (
-        "method", "target", "status", "reason", "version", "body",
-        "keep_alive", "upgrade", "content_length", "chunked",
+        "method",
+        "target",
+        "status",
+        "reason",
+        "version",
+        "body",
+        "keep_alive",
+        "upgrade",
+        "content_length",
+        "chunked",
     ):
         if hasattr(message, name):
             value = getattr(message, name)
@@ -1146,7 +1534,9 @@ def test_peer_case(kind: str, case: Case) -> None:
 @pytest.mark.parametrize(("kind", "case"), ALL, ids=IDS)
 def test_peer_case_one_byte_at_a_time(kind: str, case: Case) -> None:
     whole = comparable(run_messages(kind, case, [case.data]))
-    split = comparable(run_messages(kind, case, [case.data[i : i + 1] for i in range(len(case.data))]))
+    split = comparable(
+        run_messages(kind, case, [case.data[i : i + 1] for i in range(len(case.data))])
+    )
     assert split == whole
 
 
@@ -1155,8 +1545,12 @@ def callbacks(module, kind: str, case: Case, fragments: list[bytes]):
     return record(module, cls, fragments)
 
 
-ERROR_CLASSES = ("HttpParserError", "HttpParserInvalidMethodError", "HttpParserInvalidURLError",
-                 "HttpParserInvalidStatusError")
+ERROR_CLASSES = (
+    "HttpParserError",
+    "HttpParserInvalidMethodError",
+    "HttpParserInvalidURLError",
+    "HttpParserInvalidStatusError",
+)
 
 DEFAULT_CASES = [(k, c) for k, c in ALL if not c.lenient and not c.expect]
 
