@@ -987,6 +987,197 @@ REQUESTS = [
         why="RFC 9112 §6.1: TE in HTTP/1.0 means faulty framing",
     ),
     ok("edge_asterisk_form", b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", req(b"OPTIONS", b"*")),
+    ok(
+        "edge_upgrade_ignored_in_http10",
+        b"GET / HTTP/1.0\r\nConnection: Upgrade, keep-alive\r\nUpgrade: websocket\r\n\r\n"
+        b"GET /2 HTTP/1.0\r\n\r\n",
+        req(b"GET", b"/", "1.0", upgrade=False, keep_alive=True),
+        req(b"GET", b"/2", "1.0", keep_alive=False),
+        peer=PEER_DIFFERS,
+        why="RFC 9110 §7.8: a server MUST ignore Upgrade in an HTTP/1.0 request; llhttp upgrades",
+    ),
+    rejected(
+        "edge_te_empty_list_element_first",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: , chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+        "invalid_transfer_encoding",
+        b", chunked",
+        peer=PEER_ACCEPTS,
+        why="RFC 9110 §5.6.1.2 asks recipients to skip empty list elements; octonaut rejects "
+        "them in Transfer-Encoding (a framing field: an obfuscated TE, see the issue)",
+    ),
+    rejected(
+        "edge_te_empty_list_element_inner",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip, , chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+        "invalid_transfer_encoding",
+        b", chunked",
+        peer=PEER_ACCEPTS,
+        why="as above",
+    ),
+    rejected(
+        "edge_te_trailing_comma",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked,\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+        "invalid_transfer_encoding",
+        b"\r\n\r\n1",
+    ),
+    rejected(
+        "edge_te_chunked_with_parameter",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked;q=1\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+        "invalid_transfer_encoding",
+        b";q=1",
+    ),
+    rejected(
+        "edge_te_chunked_twice",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"0\r\n\r\n",
+        "invalid_transfer_encoding",
+        b"chunked\r\n\r\n0",
+    ),
+    rejected(
+        "edge_te_gzip_only_request",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "invalid_transfer_encoding",
+        b"Transfer-Encoding",
+    ),
+    ok(
+        "edge_te_case_insensitive",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: CHUNKED\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+        req(b"POST", b"/", body=b"x", chunked=True),
+    ),
+    ok(
+        "edge_chunk_bws_before_semicolon",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5 ;a=b\r\nhello\r\n0\r\n\r\n",
+        req(b"POST", b"/", body=b"hello"),
+        peer=PEER_REJECTS,
+        why='RFC 9112 §7.1.1: chunk-ext = *( BWS ";" ...); llhttp rejects the BWS',
+    ),
+    ok(
+        "edge_chunk_bws_around_equals",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;a = b\r\nhello\r\n0\r\n\r\n",
+        req(b"POST", b"/", body=b"hello"),
+        peer=PEER_REJECTS,
+        why='RFC 9112 §7.1.1: BWS "=" BWS; llhttp rejects it',
+    ),
+    ok(
+        "edge_last_chunk_extension",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0;foo=bar\r\n\r\n",
+        req(b"POST", b"/", body=b"hello"),
+    ),
+    rejected(
+        "edge_chunk_size_overflow",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n",
+        "invalid_chunk_size",
+        b"ff\r\n",
+    ),
+    ok(
+        "edge_trailer_content_length_is_not_framing",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n"
+        b"Content-Length: 5\r\n\r\n",
+        req(b"POST", b"/", body=b"x", trailers=[(b"Content-Length", b"5")]),
+        peer=PEER_REJECTS,
+        why="RFC 9110 §6.5.1: trailer fields never frame the message; octonaut keeps them "
+        "apart (llhttp treats it as CL with TE)",
+    ),
+    rejected(
+        "edge_trailer_obs_fold",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\nA: b\r\n c\r\n\r\n",
+        "obs_fold",
+        b" c\r\n",
+    ),
+    rejected(
+        "edge_cl_list_same_values",
+        b"POST / HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\nhello",
+        "duplicate_content_length",
+        b", 5",
+    ),
+    ok(
+        "edge_cl_list_same_values_lenient",
+        b"POST / HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\nhello",
+        req(b"POST", b"/", body=b"hello", content_length=5),
+        lenient=("duplicate_content_length",),
+        peer=PEER_REJECTS,
+        why="RFC 9110 §8.6 allows a recipient to accept identical values (opt-in)",
+    ),
+    rejected(
+        "edge_cl_zero_twice",
+        b"GET / HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
+        "duplicate_content_length",
+        b"Content-Length: 0\r\n\r\n",
+    ),
+    ok(
+        "edge_connection_empty_list_element",
+        b"GET / HTTP/1.1\r\nConnection: keep-alive, , Upgrade\r\nUpgrade: x\r\n\r\n",
+        req(b"GET", b"/", upgrade=True, keep_alive=True),
+        unparsed=b"",
+    ),
+    ok(
+        "edge_connection_close_uppercase",
+        b"GET / HTTP/1.1\r\nConnection: CLOSE\r\n\r\n",
+        req(b"GET", b"/", keep_alive=False),
+    ),
+    ok(
+        "edge_connection_keep_alive_close",
+        b"GET / HTTP/1.1\r\nConnection: Keep-Alive,close\r\n\r\n",
+        req(b"GET", b"/", keep_alive=False),
+    ),
+    rejected(
+        "edge_double_space_after_method",
+        b"GET  / HTTP/1.1\r\n\r\n",
+        "invalid_start_line",
+        b" / HTTP",
+        peer=PEER_ACCEPTS,
+        why="RFC 9112 §3: one SP between the parts (the whitespace-splitting leniency of §3 "
+        "is not taken)",
+    ),
+    rejected("edge_space_after_version", b"GET / HTTP/1.1 \r\n\r\n", "invalid_version", b" \r\n"),
+    rejected("edge_tab_after_method", b"GET\t/ HTTP/1.1\r\n\r\n", "invalid_method", b"\t/"),
+    ok(
+        "edge_lowercase_method_is_a_token",
+        b"get / HTTP/1.1\r\n\r\n",
+        req(b"get", b"/"),
+        peer=PEER_REJECTS,
+        why="RFC 9110 §9.1: methods are case-sensitive tokens; 'get' is an unknown method",
+    ),
+    ok(
+        "edge_no_host_and_duplicate_host_left_to_the_application",
+        b"GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        req(b"GET", b"/", headers=[]),
+        req(b"GET", b"/", getall=(b"host", [b"a", b"b"])),
+        why="RFC 9112 §3.2: the server answers 400; the parser reports the fields (h11 "
+        "rejects a missing Host itself)",
+    ),
+    rejected(
+        "edge_del_in_value", b"GET / HTTP/1.1\r\nX:\x7f\r\n\r\n", "invalid_header_value", b"\x7f"
+    ),
+    rejected(
+        "edge_vt_in_value", b"GET / HTTP/1.1\r\nX: a\x0bb\r\n\r\n", "invalid_header_value", b"\x0bb"
+    ),
+    ok(
+        "edge_several_empty_lines_between_requests",
+        b"\r\n\r\nGET / HTTP/1.1\r\n\r\n\r\n\r\nGET /2 HTTP/1.1\r\n\r\n",
+        req(b"GET", b"/"),
+        req(b"GET", b"/2"),
+    ),
+    rejected(
+        "edge_bare_lf_empty_line_before_request",
+        b"\nGET / HTTP/1.1\r\n\r\n",
+        "bare_lf",
+        b"\nGET",
+        peer=PEER_ACCEPTS,
+        why="RFC 9112 §2.2 names CRLF empty lines; a bare LF needs the bare_lf leniency",
+    ),
+    ok(
+        "edge_head_request_with_body",
+        b"HEAD / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n\r\n",
+        req(b"HEAD", b"/", body=b"hello"),
+        req(b"GET", b"/"),
+    ),
+    ok(
+        "edge_connect_ignores_transfer_encoding",
+        b"CONNECT a:1 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        req(b"CONNECT", b"a:1", upgrade=True, body=b""),
+        unparsed=b"0\r\n\r\n",
+        why="RFC 9110 §9.3.6: a CONNECT request has no content",
+    ),
 ]
 
 # --------------------------------------------------------------------------
@@ -1429,6 +1620,76 @@ RESPONSES = [
         expect=(b"CONNECT",),
     ),
     rejected("edge_rs_lowercase_http", b"http/1.1 200 OK\r\n\r\n", "invalid_version", b"http"),
+    ok(
+        "edge_rs_204_with_te_and_cl",
+        b"HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n",
+        res(204, b"No Content", body=b""),
+        res(204, b"No Content", body=b""),
+    ),
+    ok(
+        "edge_rs_head_chunked_has_no_body",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+        res(200, b"OK", body=b""),
+        expect=(b"HEAD",),
+    ),
+    ok(
+        "edge_rs_102_103_then_final",
+        b"HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+        res(102, b"Processing"),
+        res(103, b"Early Hints"),
+        res(200, b"OK"),
+    ),
+    rejected(
+        "edge_rs_chunked_close_then_data",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\nX",
+        "data_after_close",
+        b"X",
+        before=1,
+    ),
+    ok(
+        "edge_rs_connect_non_2xx_has_a_body",
+        b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 1\r\n\r\nx",
+        res(407, b"Proxy Authentication Required", body=b"x", upgrade=False),
+        expect=(b"CONNECT",),
+    ),
+    ok(
+        "edge_rs_connect_2xx_ignores_content_length",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx",
+        res(200, b"OK", body=b"", upgrade=True),
+        unparsed=b"x",
+        expect=(b"CONNECT",),
+        why="RFC 9110 §9.3.6: a client MUST ignore CL/TE in a 2xx to CONNECT",
+    ),
+    ok("edge_rs_status_600", b"HTTP/1.1 600 Odd\r\nContent-Length: 0\r\n\r\n", res(600, b"Odd")),
+    ok(
+        "edge_rs_reason_with_tab_and_obs_text",
+        b"HTTP/1.1 200 O\tK\xff\r\nContent-Length: 0\r\n\r\n",
+        res(200, b"O\tK\xff"),
+    ),
+    rejected(
+        "edge_rs_bare_cr_after_status_line",
+        b"HTTP/1.1 200 OK\rContent-Length: 0\r\n\r\n",
+        "bare_cr",
+        b"\rContent",
+    ),
+    ok(
+        "edge_rs_http10_keep_alive_pipelined",
+        b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"
+        b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+        res(200, b"OK", "1.0", keep_alive=True),
+        res(200, b"OK", "1.0", keep_alive=False),
+    ),
+    ok(
+        "edge_rs_101_without_upgrade_field",
+        b"HTTP/1.1 101 Switching Protocols\r\n\r\nabc",
+        res(101, b"Switching Protocols", upgrade=True),
+        unparsed=b"abc",
+        peer=PEER_REJECTS,
+        why="RFC 9110 §15.2.2: a 101 switches protocols after the empty line; httptools "
+        "wants an Upgrade field",
+    ),
     rejected(
         "edge_rs_http20",
         b"HTTP/2.0 200 OK\r\n\r\n",

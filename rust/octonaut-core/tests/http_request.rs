@@ -294,6 +294,21 @@ fn upgrade_needs_connection_upgrade_and_stops_after_the_message() {
 }
 
 #[test]
+fn upgrade_in_an_http10_request_is_ignored() {
+    // RFC 9110 §7.8: a server MUST ignore Upgrade received in an HTTP/1.0 request.
+    let ms = accepts(
+        b"GET / HTTP/1.0\r\nConnection: Upgrade, keep-alive\r\nUpgrade: websocket\r\n\r\n\
+          GET /2 HTTP/1.0\r\n\r\n",
+    );
+    assert_eq!(ms.len(), 2);
+    assert!(!head(&ms[0]).upgrade && head(&ms[0]).keep_alive);
+    // CONNECT still opens a tunnel in HTTP/1.0.
+    let mut p = RequestParser::default();
+    let out = run(&mut p, b"CONNECT a:443 HTTP/1.0\r\n\r\ntunnel");
+    assert!(head(&messages(&out.events)[0]).upgrade && p.is_upgraded());
+}
+
+#[test]
 fn eof_between_messages_is_clean_and_inside_one_is_incomplete() {
     let mut p = RequestParser::default();
     let out = run_split(&mut p, b"GET / HTTP/1.1\r\n\r\n", &[], true);
