@@ -22,6 +22,8 @@ import httptools
 import octonaut
 import octonaut.http as oh
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_http_callbacks import record
 
 # How httptools (llhttp, loose mode) treats a case compared to octonaut.
@@ -1938,3 +1940,27 @@ def test_every_difference_gives_its_reason() -> None:
     for _, case in ALL:
         if case.peer != SAME:
             assert case.why, case.name
+
+
+def cut(data: bytes, cuts: list[int]) -> list[bytes]:
+    bounds = [0, *sorted({c % (len(data) + 1) for c in cuts}), len(data)]
+    return [data[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+@given(st.sampled_from(ALL), st.lists(st.integers(0, 1 << 16), max_size=12))
+def test_peer_cases_in_random_splits(kind_case: tuple[str, Case], cuts: list[int]) -> None:
+    kind, case = kind_case
+    whole = comparable(run_messages(kind, case, [case.data]))
+    assert comparable(run_messages(kind, case, cut(case.data, cuts))) == whole
+
+
+AGREED = [(k, c) for k, c in DEFAULT_CASES if c.peer == SAME and c.error is None]
+
+
+@given(st.sampled_from(AGREED), st.lists(st.integers(0, 1 << 16), max_size=12))
+def test_agreed_callbacks_match_httptools_in_random_splits(
+    kind_case: tuple[str, Case], cuts: list[int]
+) -> None:
+    kind, case = kind_case
+    fragments = cut(case.data, cuts)
+    assert callbacks(oh, kind, case, fragments) == callbacks(httptools, kind, case, fragments)
