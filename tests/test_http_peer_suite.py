@@ -883,6 +883,31 @@ REQUESTS = [
         b"\x01UpAt",
         why="RFC 9110 §5.5: field-vchar excludes CTL; h11 accepts it (h11 #57), llhttp does not",
     ),
+    # ---- llhttp test/request/finish.md and lenient-headers.md ----
+    ok("finish_after_get", b"GET / HTTP/1.1\r\n\r\n", req(b"GET", b"/"), eof=True),
+    rejected(
+        "finish_inside_body",
+        b"PUT / HTTP/1.1\r\nContent-Length: 100\r\n\r\n",
+        "incomplete",
+        b"",
+        eof=True,
+    ),
+    rejected(
+        "finish_inside_header", b"PUT / HTTP/1.1\r\nContent-Leng", "incomplete", b"", eof=True
+    ),
+    rejected(
+        "lenient_headers_form_feed_in_value",
+        b"GET /url HTTP/1.1\r\nHeader1: \x0c\r\n\r\n",
+        "invalid_header_value",
+        b"\x0c",
+    ),
+    rejected(
+        "lenient_version_5_6",
+        b"GET / HTTP/5.6\r\n\r\n",
+        "invalid_version",
+        b"5.6",
+        why="llhttp's lenient_version has no octonaut counterpart",
+    ),
     # ---- llhttp test/request/pipelining.md ----
     ok(
         "pipelining_three_requests_last_incomplete",
