@@ -439,6 +439,36 @@ REQUESTS = [
         req(b"CONNECT", b"home_0.netscape.com:443", "1.0", upgrade=True),
         unparsed=b"",
     ),
+    ok(
+        "uri_connect_ipv6",
+        b"CONNECT [2001:db8::1]:443 HTTP/1.1\r\nHost: [2001:db8::1]:443\r\n\r\n",
+        req(b"CONNECT", b"[2001:db8::1]:443", upgrade=True),
+        unparsed=b"",
+    ),
+    rejected(
+        "uri_connect_without_port",
+        b"CONNECT example.com HTTP/1.1\r\n\r\n",
+        "invalid_target",
+        b" HTTP/1.1",
+        peer=PEER_ACCEPTS,
+        why='RFC 9112 §3.2.3: authority-form = uri-host ":" port',
+    ),
+    rejected(
+        "uri_connect_non_numeric_port",
+        b"CONNECT example.com:https HTTP/1.1\r\n\r\n",
+        "invalid_target",
+        b" HTTP/1.1",
+        peer=PEER_ACCEPTS,
+        why="RFC 9112 §3.2.3: port = *DIGIT",
+    ),
+    rejected(
+        "uri_connect_userinfo",
+        b"CONNECT user@example.com:443 HTTP/1.1\r\n\r\n",
+        "invalid_target",
+        b"@example",
+        peer=PEER_ACCEPTS,
+        why="RFC 9112 §3.2.3: the authority-form has no userinfo",
+    ),
     rejected("uri_space_in_target", b"GET /foo bar/ HTTP/1.1\r\n\r\n", "invalid_version", b"bar/"),
     # ---- llhttp test/request/connection.md ----
     ok(

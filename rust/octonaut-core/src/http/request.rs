@@ -233,12 +233,16 @@ impl Machine {
                             broken = true;
                             break;
                         }
+                        // `target_colon` holds while the bytes after the
+                        // last colon are a port (*DIGIT, RFC 9112 §3.2.3), so
+                        // `[::1]:443` passes and `a:b` or `[::1]` do not.
                         b':' => self.target_colon = true,
                         b' ' if !self.target_colon => {
                             broken = true;
                             break;
                         }
                         b if !TARGET[b as usize] => break,
+                        b if !b.is_ascii_digit() => self.target_colon = false,
                         _ => {}
                     }
                     i += 1;
