@@ -1349,9 +1349,7 @@ RESPONSES = [
         b"HTTP/1.1 200 \r\n\r\n",
         res(200, b"", body=b""),
         eof=True,
-        peer=PEER_DIFFERS,
-        why="callback API: octonaut makes no on_status call for an empty reason, httptools "
-        "calls on_status(b'')",
+        why="the callback API calls on_status(b'') here, as httptools does",
     ),
     rejected(
         "rs_no_carriage_return",
