@@ -819,6 +819,65 @@ REQUESTS = [
         why="RFC 9112 §7.1.1: BWS is allowed only before ';' (h11 accepts trailing "
         "whitespace here; llhttp rejects it)",
     ),
+    # ---- h11 h11/tests/test_io.py (SIMPLE_CASES, test_readers_unusual) ----
+    ok(
+        "h11_simple_get_close",
+        b"GET /a HTTP/1.1\r\nHost: foo\r\nConnection: close\r\n\r\n",
+        req(
+            b"GET", b"/a", headers=[(b"Host", b"foo"), (b"Connection", b"close")], keep_alive=False
+        ),
+    ),
+    ok(
+        "h11_head_http10_with_header",
+        b"HEAD /foo HTTP/1.0\r\nSome: header\r\n\r\n",
+        req(b"HEAD", b"/foo", "1.0", headers=[(b"Some", b"header")]),
+    ),
+    ok("h11_head_http10_no_headers", b"HEAD /foo HTTP/1.0\r\n\r\n", req(b"HEAD", b"/foo", "1.0")),
+    ok(
+        "h11_obs_fold_lenient_joins",
+        b"HEAD /foo HTTP/1.1\r\nHost: example.com\r\nSome: multi-line\r\n header\r\n\tnonsense\r\n"
+        b"    \t   \t\tI guess\r\nConnection: close\r\nMore-nonsense: in the\r\n"
+        b"    last header  \r\n\r\n",
+        req(
+            b"HEAD",
+            b"/foo",
+            headers=[
+                (b"Host", b"example.com"),
+                (b"Some", b"multi-line header nonsense I guess"),
+                (b"Connection", b"close"),
+                (b"More-nonsense", b"in the last header"),
+            ],
+        ),
+        lenient=("obs_fold",),
+    ),
+    rejected(
+        "h11_obs_fold_strict",
+        b"HEAD /foo HTTP/1.1\r\nHost: example.com\r\nSome: multi-line\r\n header\r\n\r\n",
+        "obs_fold",
+        b" header",
+        why="RFC 9112 §5.2 (h11 joins folds by default; octonaut with obs_fold)",
+    ),
+    rejected(
+        "h11_first_line_folded",
+        b"HEAD /foo HTTP/1.1\r\n  folded: line\r\n\r\n",
+        "leading_whitespace",
+        b"  folded",
+    ),
+    rejected(
+        "h11_spaces_before_colon",
+        b"HEAD /foo HTTP/1.1\r\nfoo  : line\r\n\r\n",
+        "space_before_colon",
+        b"  : line",
+    ),
+    rejected(
+        "h11_tab_before_colon",
+        b"HEAD /foo HTTP/1.1\r\nfoo\t: line\r\n\r\n",
+        "space_before_colon",
+        b"\t: line",
+    ),
+    rejected(
+        "h11_empty_name", b"HEAD /foo HTTP/1.1\r\n: line\r\n\r\n", "invalid_header_name", b": line"
+    ),
     # ---- h11 h11/tests/test_io.py (test_ChunkedReader, test_reject_*) ----
     ok(
         "h11_chunked_upper_lower_hex",
@@ -1457,6 +1516,75 @@ RESPONSES = [
     rejected("h11_early_nul_response", b"\x00", "invalid_version", b"\x00"),
     rejected("h11_early_space_response", b"\x20", "invalid_version", b" "),
     rejected("h11_early_tls_server_hello", b"\x16\x03\x03\x00\x31", "invalid_version", b"\x16"),
+    # ---- h11 h11/tests/test_io.py (SIMPLE_CASES, test_readers_unusual) ----
+    ok(
+        "h11_rs_close",
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n",
+        res(200, b"OK", keep_alive=False),
+        eof=True,
+    ),
+    ok(
+        "h11_rs_101_upgrade",
+        b"HTTP/1.1 101 Upgrade\r\nUpgrade: websocket\r\n\r\n",
+        res(101, b"Upgrade", upgrade=True, headers=[(b"Upgrade", b"websocket")]),
+        unparsed=b"",
+        peer=PEER_REJECTS,
+        why="RFC 9110 §15.2.2: a 101 switches after its empty line; httptools also wants "
+        "Connection: upgrade",
+    ),
+    ok(
+        "h11_rs_http10_header",
+        b"HTTP/1.0 200 OK\r\nSome: header\r\nContent-Length: 0\r\n\r\n",
+        res(200, b"OK", "1.0", keep_alive=False),
+    ),
+    ok(
+        "h11_rs_single_char_words",
+        b"HTTP/1.0 200 OK\r\nFoo: a a a a a \r\n\r\n",
+        res(200, b"OK", "1.0", headers=[(b"Foo", b"a a a a a")]),
+        eof=True,
+        peer=PEER_DIFFERS,
+        why=TRAILING_OWS,
+    ),
+    ok(
+        "h11_rs_empty_value",
+        b"HTTP/1.0 200 OK\r\nFoo:\r\n\r\n",
+        res(200, b"OK", "1.0", headers=[(b"Foo", b"")]),
+        eof=True,
+    ),
+    ok(
+        "h11_rs_whitespace_only_value",
+        b"HTTP/1.0 200 OK\r\nFoo: \t \t \r\n\r\n",
+        res(200, b"OK", "1.0", headers=[(b"Foo", b"")]),
+        eof=True,
+    ),
+    ok(
+        "h11_rs_no_reason",
+        b"HTTP/1.0 200\r\nFoo: bar\r\n\r\n",
+        res(200, b"", "1.0", headers=[(b"Foo", b"bar")]),
+        eof=True,
+    ),
+    rejected(
+        "h11_rs_lf_then_crlf",
+        b"HTTP/1.1 200 OK\r\nSomeHeader: val\n\r\n",
+        "bare_lf",
+        b"\n\r\n",
+        why="bare LF needs the bare_lf leniency (h11 tolerates it)",
+    ),
+    ok(
+        "h11_rs_mixed_line_ends_lenient",
+        b"HTTP/1.1 200 OK\r\nSomeHeader1: val1\nSomeHeader2: val2\n\r\n",
+        res(200, b"OK", headers=[(b"SomeHeader1", b"val1"), (b"SomeHeader2", b"val2")]),
+        eof=True,
+        lenient=("bare_lf",),
+    ),
+    rejected(
+        "h11_rs_nul_in_reason",
+        b"HTTP/1.0 200 OK\x00xxxx\r\n\r\n",
+        "invalid_reason",
+        b"\x00",
+        peer=PEER_ACCEPTS,
+        why="RFC 9112 §4: a reason-phrase has no CTL",
+    ),
     # ---- llhttp test/response/invalid.md ----
     rejected("rs_incomplete_protocol", b"HTP/1.1 200 OK\r\n\r\n", "invalid_version", b"P/1.1"),
     rejected("rs_extra_digit_major", b"HTTP/01.1 200 OK\r\n\r\n", "invalid_version", b"01.1 "),
