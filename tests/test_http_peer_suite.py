@@ -462,6 +462,13 @@ REQUESTS = [
         why="RFC 9112 §3.2.3: port = *DIGIT",
     ),
     rejected(
+        "uri_connect_quote_in_host",  # a mutation of llhttp's CONNECT cases
+        b'CONNECT 0-home0.netscape."com:443 HTTP/1.0\r\n\r\n',
+        "invalid_target",
+        b'"com',
+        why="RFC 3986 §3.2.2: '\"' is no host character",
+    ),
+    rejected(
         "uri_connect_userinfo",
         b"CONNECT user@example.com:443 HTTP/1.1\r\n\r\n",
         "invalid_target",

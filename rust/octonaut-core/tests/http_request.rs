@@ -315,6 +315,26 @@ fn connect_authority_form_needs_a_numeric_port() {
             String::from_utf8_lossy(bad)
         );
     }
+    // Bytes RFC 3986 keeps out of a host are rejected where they stand.
+    for bad in [
+        &b"a\"b:1"[..],
+        b"a\\b:1",
+        b"a<b:1",
+        b"a{b:1",
+        b"a|b:1",
+        b"a^b:1",
+    ] {
+        let mut input = b"CONNECT ".to_vec();
+        input.extend_from_slice(bad);
+        input.extend_from_slice(b" HTTP/1.1\r\n\r\n");
+        let out = run(&mut RequestParser::default(), &input);
+        assert_eq!(
+            out.error.map(|e| (e.kind, e.offset)),
+            Some((ErrorKind::InvalidTarget, 9)),
+            "{:?}",
+            String::from_utf8_lossy(bad)
+        );
+    }
 }
 
 #[test]

@@ -229,7 +229,10 @@ impl Machine {
             TargetForm::Authority => {
                 while i < end {
                     match input[i] {
-                        b'/' | b'?' | b'#' | b'@' => {
+                        // No path, query, fragment or userinfo, and none of
+                        // the bytes RFC 3986 keeps out of a host.
+                        b'/' | b'?' | b'#' | b'@' | b'"' | b'\\' | b'<' | b'>' | b'^' | b'`'
+                        | b'{' | b'|' | b'}' => {
                             broken = true;
                             break;
                         }
