@@ -1180,6 +1180,23 @@ REQUESTS = [
         why="as above",
     ),
     rejected(
+        "edge_te_unknown_coding_before_chunked",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: br, chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+        "invalid_transfer_encoding",
+        b"br, chunked",
+        peer=PEER_ACCEPTS,
+        why="RFC 9112 §6.1: a coding the server does not understand is a 501; octonaut knows "
+        "chunked, gzip, deflate, compress (and x-)",
+    ),
+    rejected(
+        "edge_empty_chunk_extension",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;;a\r\nx\r\n0\r\n\r\n",
+        "invalid_chunk_extension",
+        b";a\r\n",
+        peer=PEER_ACCEPTS,
+        why="RFC 9112 §7.1.1: every ';' is followed by a chunk-ext-name",
+    ),
+    rejected(
         "edge_te_trailing_comma",
         b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked,\r\n\r\n1\r\nx\r\n0\r\n\r\n",
         "invalid_transfer_encoding",
