@@ -396,6 +396,14 @@ REQUESTS = [
         req(b"GET", b"/test.cgi?query=|"),
     ),
     ok(
+        "uri_absolute_form_host_not_validated",  # a mutation of llhttp's uri.md cases
+        b"GET http://hypno\\toad.org:1234 HTTP/1.1\r\n\r\n",
+        req(b"GET", b"http://hypno\\toad.org:1234"),
+        peer=PEER_REJECTS,
+        why="outside CONNECT a target is any VCHAR (as h11); llhttp checks absolute-form "
+        "hosts, octonaut leaves URI parsing to the application",
+    ),
+    ok(
         "uri_fragment",
         b"GET /forums/1/topics/2375?page=1#posts-17408 HTTP/1.1\r\n\r\n",
         req(b"GET", b"/forums/1/topics/2375?page=1#posts-17408"),
