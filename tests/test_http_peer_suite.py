@@ -2139,6 +2139,8 @@ def test_callbacks_against_httptools(kind: str, case: Case) -> None:
     if case.peer == SAME:
         if not our_error:
             assert ours == theirs
+            bytewise = [case.data[i : i + 1] for i in range(len(case.data))]
+            assert ours_split == callbacks(httptools, kind, case, bytewise)
         else:
             assert their_error
     elif case.peer == PEER_ACCEPTS:
