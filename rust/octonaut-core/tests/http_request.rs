@@ -294,6 +294,65 @@ fn upgrade_needs_connection_upgrade_and_stops_after_the_message() {
 }
 
 #[test]
+fn connect_authority_form_needs_a_numeric_port() {
+    // RFC 9112 §3.2.3: authority-form = uri-host ":" port, port = *DIGIT.
+    for good in [&b"a:443"[..], b"[::1]:443", b"[2001:db8::1]:8080", b"a:"] {
+        let mut input = b"CONNECT ".to_vec();
+        input.extend_from_slice(good);
+        input.extend_from_slice(b" HTTP/1.1\r\n\r\n");
+        let out = run(&mut RequestParser::default(), &input);
+        assert_eq!(out.error, None, "{:?}", String::from_utf8_lossy(good));
+    }
+    for bad in [&b"a"[..], b"a:b", b"a:4x3", b"[::1]"] {
+        let mut input = b"CONNECT ".to_vec();
+        input.extend_from_slice(bad);
+        input.extend_from_slice(b" HTTP/1.1\r\n\r\n");
+        let out = run(&mut RequestParser::default(), &input);
+        assert_eq!(
+            out.error.map(|e| (e.kind, e.offset)),
+            Some((ErrorKind::InvalidTarget, 8 + bad.len() as u64)),
+            "{:?}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+    // Bytes RFC 3986 keeps out of a host are rejected where they stand.
+    for bad in [
+        &b"a\"b:1"[..],
+        b"a\\b:1",
+        b"a<b:1",
+        b"a{b:1",
+        b"a|b:1",
+        b"a^b:1",
+    ] {
+        let mut input = b"CONNECT ".to_vec();
+        input.extend_from_slice(bad);
+        input.extend_from_slice(b" HTTP/1.1\r\n\r\n");
+        let out = run(&mut RequestParser::default(), &input);
+        assert_eq!(
+            out.error.map(|e| (e.kind, e.offset)),
+            Some((ErrorKind::InvalidTarget, 9)),
+            "{:?}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+}
+
+#[test]
+fn upgrade_in_an_http10_request_is_ignored() {
+    // RFC 9110 §7.8: a server MUST ignore Upgrade received in an HTTP/1.0 request.
+    let ms = accepts(
+        b"GET / HTTP/1.0\r\nConnection: Upgrade, keep-alive\r\nUpgrade: websocket\r\n\r\n\
+          GET /2 HTTP/1.0\r\n\r\n",
+    );
+    assert_eq!(ms.len(), 2);
+    assert!(!head(&ms[0]).upgrade && head(&ms[0]).keep_alive);
+    // CONNECT still opens a tunnel in HTTP/1.0.
+    let mut p = RequestParser::default();
+    let out = run(&mut p, b"CONNECT a:443 HTTP/1.0\r\n\r\ntunnel");
+    assert!(head(&messages(&out.events)[0]).upgrade && p.is_upgraded());
+}
+
+#[test]
 fn eof_between_messages_is_clean_and_inside_one_is_incomplete() {
     let mut p = RequestParser::default();
     let out = run_split(&mut p, b"GET / HTTP/1.1\r\n\r\n", &[], true);

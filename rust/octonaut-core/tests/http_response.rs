@@ -34,6 +34,28 @@ fn rejects(input: &[u8], kind: ErrorKind, offset: u64) {
 }
 
 #[test]
+fn an_empty_reason_after_the_sp_is_one_empty_fragment() {
+    // As llhttp reports it (httptools calls on_status(b"")); no SP, no reason.
+    let input =
+        b"HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\nHTTP/1.1 500\r\nContent-Length: 0\r\n\r\n";
+    let reasons = |events: &[Ev]| {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Ev::Reason(v) => Some(v.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let whole = run(&mut ResponseParser::default(), input);
+    assert_eq!(reasons(&whole.events), vec![Vec::<u8>::new()]);
+    for cut in 1..input.len() {
+        let split = run_split(&mut ResponseParser::default(), input, &[cut], false);
+        assert_eq!(split.events, whole.events, "cut at {cut}");
+    }
+}
+
+#[test]
 fn status_line_parts() {
     let ms = ok(
         &mut ResponseParser::default(),

@@ -493,7 +493,9 @@ impl Framing {
                 Some(n) => Body::Length(n),
             }
         };
-        let upgrade = method == Method::Connect || (self.upgrade_header && self.conn_upgrade);
+        // RFC 9110 §7.8: a server MUST ignore Upgrade in an HTTP/1.0 request.
+        let upgrade =
+            method == Method::Connect || (http11 && self.upgrade_header && self.conn_upgrade);
         Ok(Decision {
             body,
             keep_alive,

@@ -218,6 +218,8 @@ pub(crate) struct Machine {
     pub(super) minor: u8,
     pub(super) status: u16,
     pub(super) target_colon: bool,
+    /// Some reason-phrase byte has been reported for the current status line.
+    pub(super) reason_seen: bool,
 
     // Field lines.
     pub(super) field: Field,
@@ -280,6 +282,7 @@ impl Machine {
             minor: 1,
             status: 0,
             target_colon: false,
+            reason_seen: false,
             field: Field::Other,
             field_pending: false,
             name_buf: [0; 17],

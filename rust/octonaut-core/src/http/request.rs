@@ -229,16 +229,23 @@ impl Machine {
             TargetForm::Authority => {
                 while i < end {
                     match input[i] {
-                        b'/' | b'?' | b'#' | b'@' => {
+                        // No path, query, fragment or userinfo, and none of
+                        // the bytes RFC 3986 keeps out of a host.
+                        b'/' | b'?' | b'#' | b'@' | b'"' | b'\\' | b'<' | b'>' | b'^' | b'`'
+                        | b'{' | b'|' | b'}' => {
                             broken = true;
                             break;
                         }
+                        // `target_colon` holds while the bytes after the
+                        // last colon are a port (*DIGIT, RFC 9112 §3.2.3), so
+                        // `[::1]:443` passes and `a:b` or `[::1]` do not.
                         b':' => self.target_colon = true,
                         b' ' if !self.target_colon => {
                             broken = true;
                             break;
                         }
                         b if !TARGET[b as usize] => break,
+                        b if !b.is_ascii_digit() => self.target_colon = false,
                         _ => {}
                     }
                     i += 1;

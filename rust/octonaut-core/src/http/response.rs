@@ -119,6 +119,7 @@ impl Machine {
         match input[pos] {
             b' ' => {
                 sink.on_status(self.status);
+                self.reason_seen = false;
                 self.state = State::Reason;
                 if pos + 1 < input.len() {
                     return self.reason(input, pos + 1, sink);
@@ -149,9 +150,18 @@ impl Machine {
         let stop = pos + scan::value_end(&input[pos..end]);
         if stop > pos {
             sink.on_reason(&input[pos..stop]);
+            self.reason_seen = true;
         }
         if stop == end {
             return Ok(stop);
+        }
+        let line_ends = input[stop] == b'\r'
+            || (input[stop] == b'\n' && self.lenient.contains(Lenient::BARE_LF));
+        if !self.reason_seen && line_ends {
+            // `HTTP/1.1 200 \r\n`: an empty reason after the SP is reported
+            // once, as an empty fragment (llhttp calls on_status with b"").
+            sink.on_reason(&[]);
+            self.reason_seen = true;
         }
         match input[stop] {
             b'\r' => {
