@@ -13,6 +13,7 @@ use super::chars::{is_ws, TCHAR};
 use super::framing::Field;
 use super::lenient::Lenient;
 use super::machine::{After, Machine, State};
+use super::masks::{self, Landmarks};
 use super::scan;
 use super::sink::HttpSink;
 use crate::parse::{ErrorKind, ParseError};
@@ -31,15 +32,18 @@ impl Machine {
         sink: &mut S,
     ) -> Result<usize, ParseError> {
         #[cfg(target_arch = "x86_64")]
-        if scan::has_avx2() {
-            // SAFETY: AVX2 is available (checked just above).
-            return unsafe { self.field_lines_avx2(input, pos, sink) };
+        match scan::level() {
+            // SAFETY: AVX2 is available (detected).
+            scan::Level::Avx2 => return unsafe { self.field_lines_avx2(input, pos, sink) },
+            // SAFETY: SSSE3 is available (detected).
+            scan::Level::Ssse3 => return unsafe { self.field_lines_ssse3(input, pos, sink) },
+            scan::Level::Baseline => {}
         }
-        self.field_lines_body(input, pos, sink)
+        self.field_lines_body(input, pos, sink, &mut masks::Tables)
     }
 
-    /// [`field_lines_body`](Self::field_lines_body) compiled with AVX2, so
-    /// the line scanner inlines into the loop (multiversioning).
+    /// The field-line walk with AVX2 block masks, compiled with AVX2 so the
+    /// classification inlines into the loop (multiversioning).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn field_lines_avx2<S: HttpSink + ?Sized>(
@@ -48,41 +52,133 @@ impl Machine {
         pos: usize,
         sink: &mut S,
     ) -> Result<usize, ParseError> {
-        self.field_lines_body(input, pos, sink)
+        // SAFETY: this function only runs where AVX2 is available.
+        let mut cursor = unsafe { masks::MaskCursor::<masks::Avx2>::new() };
+        self.field_lines_body(input, pos, sink, &mut cursor)
+    }
+
+    /// The field-line walk with SSSE3 block masks.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "ssse3")]
+    unsafe fn field_lines_ssse3<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        // SAFETY: this function only runs where SSSE3 is available.
+        let mut cursor = unsafe { masks::MaskCursor::<masks::Ssse3>::new() };
+        self.field_lines_body(input, pos, sink, &mut cursor)
+    }
+
+    /// The walk itself. Per-line state lives in locals and is written back
+    /// to the machine when the walk ends, whichever way it ends, so the
+    /// byte handlers it hands over to see exactly what they would have seen
+    /// had they parsed every line themselves.
+    #[inline(always)]
+    fn field_lines_body<S: HttpSink + ?Sized, L: Landmarks>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+        landmarks: &mut L,
+    ) -> Result<usize, ParseError> {
+        let len = input.len();
+        if pos >= len {
+            return Ok(pos);
+        }
+        // The first byte past the head limit, relative to `input` (the line
+        // limit is applied per line below; together they are `window`).
+        let head_end = self
+            .head_limit_at
+            .saturating_sub(self.offset)
+            .min(len as u64) as usize;
+        let max_line = self.limits.max_line;
+        let mut walk = Walk {
+            pos,
+            line_end: self
+                .line_limit_at
+                .saturating_sub(self.offset)
+                .min(len as u64) as usize,
+            fields: self.fields,
+            pending: self.field_pending,
+            field: self.field,
+            value_end_at: self.value_end_at,
+            value_nonempty: self.value_nonempty,
+            lines: 0,
+        };
+        let exit = self.walk_lines(input, sink, landmarks, &mut walk, head_end, max_line);
+        if walk.lines > 0 {
+            self.fields = walk.fields;
+            self.field = walk.field;
+            self.field_pending = walk.pending;
+            self.value_end_at = walk.value_end_at;
+            self.value_nonempty = walk.value_nonempty;
+            self.held_ws_len = 0;
+            self.new_line(walk.pos);
+        }
+        match exit? {
+            Exit::Done => Ok(walk.pos),
+            Exit::Bytewise => self.line_start(input, walk.pos, sink),
+            Exit::HeadEnd => {
+                self.finish_field(sink)?;
+                self.line_end(After::HeadEnd, walk.pos + 2, sink)
+            }
+        }
     }
 
     #[inline(always)]
-    fn field_lines_body<S: HttpSink + ?Sized>(
+    fn walk_lines<S: HttpSink + ?Sized, L: Landmarks>(
         &mut self,
         input: &[u8],
-        mut pos: usize,
         sink: &mut S,
-    ) -> Result<usize, ParseError> {
+        landmarks: &mut L,
+        walk: &mut Walk,
+        head_end: usize,
+        max_line: usize,
+    ) -> Result<Exit, ParseError> {
         let len = input.len();
-        loop {
+        let mut pos = walk.pos;
+        let mut line_end = walk.line_end;
+        let result = loop {
             if pos >= len {
-                return Ok(pos);
+                break Ok(Exit::Done);
             }
+            // `window`: the line must end before both limits.
+            let end = head_end.min(line_end);
             if !TCHAR[input[pos] as usize] {
-                return self.line_start(input, pos, sink);
+                if input[pos] == b'\r' && pos + 1 < end && input[pos + 1] == b'\n' {
+                    break Ok(Exit::HeadEnd);
+                }
+                break Ok(Exit::Bytewise);
             }
-            let end = self.window(pos, len)?;
-            let landmarks = scan::field_line(&input[pos..end]);
-            let colon = pos + landmarks.colon;
+            let colon = landmarks.non_tchar(input, pos + 1);
             if colon >= end || input[colon] != b':' {
-                return self.line_start(input, pos, sink);
+                break Ok(Exit::Bytewise);
             }
-            let value_start = pos + landmarks.value_start;
-            let value_stop = pos + landmarks.value_stop;
+            let mut value_start = colon + 1;
+            while value_start < end && is_ws(input[value_start]) {
+                value_start += 1;
+            }
+            let value_stop = landmarks.non_value(input, value_start);
             if value_stop + 1 >= end || input[value_stop] != b'\r' || input[value_stop + 1] != b'\n'
             {
-                return self.line_start(input, pos, sink);
+                break Ok(Exit::Bytewise);
             }
-            // A whole, well-formed line [pos, value_stop + 2).
-            self.finish_field(sink)?;
-            self.fields += 1;
-            if self.fields > self.limits.max_headers {
-                return Err(ParseError::limit(
+            // A whole, well-formed line [pos, value_stop + 2): the previous
+            // field cannot be folded any more.
+            if walk.pending {
+                if walk.field != Field::Other {
+                    let at = walk.value_end_at;
+                    if let Err(error) = self.framing.on_field_end(walk.field, at, self.lenient) {
+                        break Err(error);
+                    }
+                }
+                sink.on_header_complete();
+            }
+            walk.fields += 1;
+            if walk.fields > self.limits.max_headers {
+                break Err(ParseError::limit(
                     ErrorKind::TooManyHeaders,
                     self.at(pos),
                     self.limits.max_headers as u64,
@@ -90,48 +186,59 @@ impl Machine {
             }
             let name = &input[pos..colon];
             sink.on_header_name(name);
-            self.name_start = self.at(pos);
-            self.field = if self.trailers {
+            walk.field = if self.trailers {
                 Field::Other
             } else {
                 Field::classify(name)
             };
-            let value = &input[value_start..value_stop];
-            if self.field != Field::Other {
-                self.framing.on_field_name(
-                    self.field,
-                    self.name_start,
-                    self.minor == 0,
-                    self.lenient,
-                )?;
-                let checked = self.framing.on_value(
-                    self.field,
-                    value,
-                    self.at(value_start),
-                    self.lenient,
-                    true,
-                );
-                if let Err((error, seen)) = checked {
-                    self.value_nonempty = false;
-                    self.held_ws_len = 0;
-                    self.value_fragment(&value[..seen], sink);
-                    return Err(error);
-                }
-            }
-            let mut keep = value.len();
-            while keep > 0 && is_ws(value[keep - 1]) {
+            let mut keep = value_stop;
+            while keep > value_start && is_ws(input[keep - 1]) {
                 keep -= 1;
             }
-            if keep > 0 {
-                sink.on_header_value(&value[..keep]);
+            if walk.field != Field::Other {
+                let value = &input[value_start..value_stop];
+                if let Err(error) = self.framing_field(walk.field, pos, value_start, value, sink) {
+                    break Err(error);
+                }
             }
-            self.value_nonempty = keep > 0;
-            self.held_ws_len = 0;
-            self.value_end_at = self.at(value_stop);
-            self.field_pending = true;
+            if keep > value_start {
+                sink.on_header_value(&input[value_start..keep]);
+            }
+            walk.value_nonempty = keep > value_start;
+            walk.value_end_at = self.at(value_stop);
+            walk.pending = true;
+            walk.lines += 1;
             pos = value_stop + 2;
-            self.new_line(pos);
+            line_end = pos.saturating_add(max_line);
+        };
+        walk.pos = pos;
+        result
+    }
+
+    /// A field that decides framing, in a whole line: its name starts at
+    /// `pos`, its `value` (trailing OWS included) at `value_start`.
+    #[inline(never)]
+    fn framing_field<S: HttpSink + ?Sized>(
+        &mut self,
+        field: Field,
+        pos: usize,
+        value_start: usize,
+        value: &[u8],
+        sink: &mut S,
+    ) -> Result<(), ParseError> {
+        self.name_start = self.at(pos);
+        self.framing
+            .on_field_name(field, self.name_start, self.minor == 0, self.lenient)?;
+        let checked = self
+            .framing
+            .on_value(field, value, self.at(value_start), self.lenient, true);
+        if let Err((error, seen)) = checked {
+            self.value_nonempty = false;
+            self.held_ws_len = 0;
+            self.value_fragment(&value[..seen], sink);
+            return Err(error);
         }
+        Ok(())
     }
 
     /// The first byte of a field line, or of the empty line ending the head.
@@ -374,4 +481,33 @@ impl Machine {
             }
         }
     }
+}
+
+/// Where the field-line walk stopped.
+enum Exit {
+    /// At the end of the input, at a line start.
+    Done,
+    /// At a line the byte handlers must parse (split, unusual, or an error).
+    Bytewise,
+    /// At the CR LF that ends the head (or the trailer section), both
+    /// within the limits.
+    HeadEnd,
+}
+
+/// The state of the field-line walk, written back to the machine when it
+/// ends.
+struct Walk {
+    /// The start of the line being looked at.
+    pos: usize,
+    /// The end of the line limit's window for the line at `pos`.
+    line_end: usize,
+    fields: usize,
+    /// A field whose value has ended awaits `on_header_complete`.
+    pending: bool,
+    field: Field,
+    /// The absolute offset where the pending field's value ended (its CR).
+    value_end_at: u64,
+    value_nonempty: bool,
+    /// Whole lines parsed.
+    lines: usize,
 }

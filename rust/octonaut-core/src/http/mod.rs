@@ -16,6 +16,7 @@ mod framing;
 mod lenient;
 mod limits;
 mod machine;
+mod masks;
 pub mod message;
 mod request;
 mod response;
