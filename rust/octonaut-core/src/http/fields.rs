@@ -79,72 +79,35 @@ impl Machine {
     fn field_lines_body<S: HttpSink + ?Sized, L: Landmarks>(
         &mut self,
         input: &[u8],
-        pos: usize,
+        start: usize,
         sink: &mut S,
         landmarks: &mut L,
     ) -> Result<usize, ParseError> {
         let len = input.len();
-        if pos >= len {
-            return Ok(pos);
-        }
-        // The first byte past the head limit, relative to `input` (the line
-        // limit is applied per line below; together they are `window`).
+        // The first bytes past the head and line limits, relative to
+        // `input` (together they are `window`); the line limit moves with
+        // each line.
         let head_end = self
             .head_limit_at
             .saturating_sub(self.offset)
             .min(len as u64) as usize;
+        let mut line_end = self
+            .line_limit_at
+            .saturating_sub(self.offset)
+            .min(len as u64) as usize;
         let max_line = self.limits.max_line;
-        let mut walk = Walk {
-            pos,
-            line_end: self
-                .line_limit_at
-                .saturating_sub(self.offset)
-                .min(len as u64) as usize,
-            fields: self.fields,
-            pending: self.field_pending,
-            field: self.field,
-            value_end_at: self.value_end_at,
-            value_nonempty: self.value_nonempty,
-            lines: 0,
-        };
-        let exit = self.walk_lines(input, sink, landmarks, &mut walk, head_end, max_line);
-        if walk.lines > 0 {
-            self.fields = walk.fields;
-            self.field = walk.field;
-            self.field_pending = walk.pending;
-            self.value_end_at = walk.value_end_at;
-            self.value_nonempty = walk.value_nonempty;
-            self.held_ws_len = 0;
-            self.new_line(walk.pos);
-        }
-        match exit? {
-            Exit::Done => Ok(walk.pos),
-            Exit::Bytewise => self.line_start(input, walk.pos, sink),
-            Exit::HeadEnd => {
-                self.finish_field(sink)?;
-                self.line_end(After::HeadEnd, walk.pos + 2, sink)
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn walk_lines<S: HttpSink + ?Sized, L: Landmarks>(
-        &mut self,
-        input: &[u8],
-        sink: &mut S,
-        landmarks: &mut L,
-        walk: &mut Walk,
-        head_end: usize,
-        max_line: usize,
-    ) -> Result<Exit, ParseError> {
-        let len = input.len();
-        let mut pos = walk.pos;
-        let mut line_end = walk.line_end;
-        let result = loop {
+        let max_headers = self.limits.max_headers;
+        let trailers = self.trailers;
+        let mut fields = self.fields;
+        let mut pending = self.field_pending;
+        let mut field = self.field;
+        let mut value_end_at = self.value_end_at;
+        let mut value_nonempty = self.value_nonempty;
+        let mut pos = start;
+        let exit = loop {
             if pos >= len {
                 break Ok(Exit::Done);
             }
-            // `window`: the line must end before both limits.
             let end = head_end.min(line_end);
             if !TCHAR[input[pos] as usize] {
                 if input[pos] == b'\r' && pos + 1 < end && input[pos + 1] == b'\n' {
@@ -167,26 +130,26 @@ impl Machine {
             }
             // A whole, well-formed line [pos, value_stop + 2): the previous
             // field cannot be folded any more.
-            if walk.pending {
-                if walk.field != Field::Other {
-                    let at = walk.value_end_at;
-                    if let Err(error) = self.framing.on_field_end(walk.field, at, self.lenient) {
+            if pending {
+                if field != Field::Other {
+                    if let Err(error) = self.framing.on_field_end(field, value_end_at, self.lenient)
+                    {
                         break Err(error);
                     }
                 }
                 sink.on_header_complete();
             }
-            walk.fields += 1;
-            if walk.fields > self.limits.max_headers {
+            fields += 1;
+            if fields > max_headers {
                 break Err(ParseError::limit(
                     ErrorKind::TooManyHeaders,
                     self.at(pos),
-                    self.limits.max_headers as u64,
+                    max_headers as u64,
                 ));
             }
             let name = &input[pos..colon];
             sink.on_header_name(name);
-            walk.field = if self.trailers {
+            field = if trailers {
                 Field::Other
             } else {
                 Field::classify(name)
@@ -195,24 +158,38 @@ impl Machine {
             while keep > value_start && is_ws(input[keep - 1]) {
                 keep -= 1;
             }
-            if walk.field != Field::Other {
+            if field != Field::Other {
                 let value = &input[value_start..value_stop];
-                if let Err(error) = self.framing_field(walk.field, pos, value_start, value, sink) {
+                if let Err(error) = self.framing_field(field, pos, value_start, value, sink) {
                     break Err(error);
                 }
             }
-            if keep > value_start {
+            value_nonempty = keep > value_start;
+            if value_nonempty {
                 sink.on_header_value(&input[value_start..keep]);
             }
-            walk.value_nonempty = keep > value_start;
-            walk.value_end_at = self.at(value_stop);
-            walk.pending = true;
-            walk.lines += 1;
+            value_end_at = self.at(value_stop);
+            pending = true;
             pos = value_stop + 2;
             line_end = pos.saturating_add(max_line);
         };
-        walk.pos = pos;
-        result
+        if pos != start {
+            self.fields = fields;
+            self.field = field;
+            self.field_pending = pending;
+            self.value_end_at = value_end_at;
+            self.value_nonempty = value_nonempty;
+            self.held_ws_len = 0;
+            self.new_line(pos);
+        }
+        match exit? {
+            Exit::Done => Ok(pos),
+            Exit::Bytewise => self.line_start(input, pos, sink),
+            Exit::HeadEnd => {
+                self.finish_field(sink)?;
+                self.line_end(After::HeadEnd, pos + 2, sink)
+            }
+        }
     }
 
     /// A field that decides framing, in a whole line: its name starts at
@@ -492,22 +469,4 @@ enum Exit {
     /// At the CR LF that ends the head (or the trailer section), both
     /// within the limits.
     HeadEnd,
-}
-
-/// The state of the field-line walk, written back to the machine when it
-/// ends.
-struct Walk {
-    /// The start of the line being looked at.
-    pos: usize,
-    /// The end of the line limit's window for the line at `pos`.
-    line_end: usize,
-    fields: usize,
-    /// A field whose value has ended awaits `on_header_complete`.
-    pending: bool,
-    field: Field,
-    /// The absolute offset where the pending field's value ended (its CR).
-    value_end_at: u64,
-    value_nonempty: bool,
-    /// Whole lines parsed.
-    lines: usize,
 }

@@ -44,7 +44,10 @@ impl Field {
 }
 
 /// `name | 0x20` (bytewise) equals `lower`, for `lower.len() == name.len()`
-/// from 4 to 24 bytes, compared in (possibly overlapping) words.
+/// from 4 to 24 bytes, compared in (possibly overlapping) words. The fold
+/// is exact when `lower` holds only lowercase letters and `-` and `name`
+/// holds no CTL: `b | 0x20` is such a letter only for that letter in either
+/// case, and `-` only for `-` or CR.
 #[inline(always)]
 fn folded_eq(name: &[u8], lower: &[u8]) -> bool {
     #[inline(always)]
@@ -465,14 +468,13 @@ impl Framing {
         if self.conn_state != ListState::Before {
             return false;
         }
-        let flag = if bytes.eq_ignore_ascii_case(b"keep-alive") {
-            &mut self.keep_alive
-        } else if bytes.eq_ignore_ascii_case(b"close") {
-            &mut self.close
-        } else if bytes.eq_ignore_ascii_case(b"upgrade") {
-            &mut self.conn_upgrade
-        } else {
-            return false;
+        // Value bytes hold no CTL, so folding with `| 0x20` is exact for
+        // these letters and `-` (see `folded_eq`).
+        let flag = match bytes.len() {
+            10 if folded_eq(bytes, b"keep-alive") => &mut self.keep_alive,
+            5 if folded_eq(bytes, b"close") => &mut self.close,
+            7 if folded_eq(bytes, b"upgrade") => &mut self.conn_upgrade,
+            _ => return false,
         };
         *flag = true;
         self.conn_state = ListState::After;
@@ -593,8 +595,27 @@ impl Framing {
 
 #[cfg(test)]
 mod tests {
-    use super::super::chars::TCHAR;
+    use super::super::chars::{FIELD, TCHAR};
     use super::*;
+
+    /// The fold of `connection_single_token`: every value byte substituted
+    /// at every position of each token.
+    #[test]
+    fn folded_eq_is_exact_for_value_bytes() {
+        for token in [&b"keep-alive"[..], b"close", b"upgrade"] {
+            for at in 0..token.len() {
+                for b in (0..=255u8).filter(|&b| FIELD[b as usize]) {
+                    let mut variant = token.to_vec();
+                    variant[at] = b;
+                    assert_eq!(
+                        folded_eq(&variant, token),
+                        variant.eq_ignore_ascii_case(token),
+                        "{variant:?}"
+                    );
+                }
+            }
+        }
+    }
 
     /// Every tchar substituted at every position of every known name (in
     /// both cases) classifies as the case-insensitive comparison does.
