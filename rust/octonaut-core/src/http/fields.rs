@@ -119,7 +119,11 @@ impl Machine {
             if colon >= end || input[colon] != b':' {
                 break Ok(Exit::Bytewise);
             }
+            // Usually exactly one SP; OWS in general.
             let mut value_start = colon + 1;
+            if value_start < end && input[value_start] == b' ' {
+                value_start += 1;
+            }
             while value_start < end && is_ws(input[value_start]) {
                 value_start += 1;
             }
