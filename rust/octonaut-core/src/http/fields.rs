@@ -474,3 +474,145 @@ enum Exit {
     /// within the limits.
     HeadEnd,
 }
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::super::scan::{self, Level};
+    use super::super::sink::{Flow, HeadInfo, HeadersAction, HttpSink};
+    use super::super::{Lenient, Limits, RequestParser};
+    use crate::parse::Parser;
+
+    /// Every event, fragments merged, and the outcome.
+    #[derive(Default, Debug, PartialEq)]
+    struct Events(Vec<(u8, Vec<u8>)>);
+
+    impl Events {
+        fn push(&mut self, kind: u8, bytes: &[u8]) {
+            match self.0.last_mut() {
+                Some((last, merged)) if *last == kind && kind < b'a' => {
+                    merged.extend_from_slice(bytes)
+                }
+                _ => self.0.push((kind, bytes.to_vec())),
+            }
+        }
+    }
+
+    impl HttpSink for Events {
+        fn on_message_begin(&mut self) -> Flow {
+            self.push(b'b', b"");
+            Flow::Continue
+        }
+        fn on_method(&mut self, f: &[u8]) {
+            self.push(b'M', f);
+        }
+        fn on_target(&mut self, f: &[u8]) {
+            self.push(b'T', f);
+        }
+        fn on_version(&mut self, major: u8, minor: u8) {
+            self.push(b'v', &[major, minor]);
+        }
+        fn on_header_name(&mut self, f: &[u8]) {
+            self.push(b'N', f);
+        }
+        fn on_header_value(&mut self, f: &[u8]) {
+            self.push(b'V', f);
+        }
+        fn on_header_complete(&mut self) {
+            self.push(b'c', b"");
+        }
+        fn on_headers_complete(&mut self, info: &HeadInfo) -> HeadersAction {
+            let info = format!("{info:?}");
+            self.push(b'h', info.as_bytes());
+            HeadersAction::default()
+        }
+        fn on_body(&mut self, f: &[u8]) {
+            self.push(b'B', f);
+        }
+        fn on_message_complete(&mut self) -> Flow {
+            self.push(b'e', b"");
+            Flow::Continue
+        }
+    }
+
+    fn run(input: &[u8], limits: Limits, lenient: Lenient, chunk: usize) -> Events {
+        let mut parser = RequestParser::new(limits, lenient);
+        let mut events = Events::default();
+        let mut outcome = String::new();
+        for piece in input.chunks(chunk.max(1)) {
+            match parser.parse(piece, &mut events) {
+                Ok(n) if n == piece.len() => {}
+                Ok(n) => {
+                    outcome = format!("stopped after {n}");
+                    break;
+                }
+                Err(error) => {
+                    outcome = format!("{error:?}");
+                    break;
+                }
+            }
+        }
+        events.push(b'x', outcome.as_bytes());
+        events
+    }
+
+    const BROWSER_GET: &[u8] = b"GET /wp-content/uploads/2010/03/hello-kitty-darth-vader-pink.jpg HTTP/1.1\r\n\
+Host: www.kittyhell.com\r\n\
+User-Agent: Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10.6; ja-JP-mac; rv:1.9.2.3) Gecko/20100401 Firefox/3.6.3 Pathtraq/0.9\r\n\
+Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n\
+Accept-Language: ja,en-us;q=0.7,en;q=0.3\r\n\
+Accept-Encoding: gzip,deflate\r\n\
+Accept-Charset: Shift_JIS,utf-8;q=0.7,*;q=0.7\r\n\
+Keep-Alive: 115\r\n\
+Connection: keep-alive\r\n\
+Content-Length: 3\r\n\
+X-Spaces: \t  padded  \t \r\n\
+Empty:\r\n\
+Cookie: wp_ozh_wsa_visits=2; wp_ozh_wsa_visit_lasttime=xxxxxxxxxx; __utma=xxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.x; __utmz=xxxxxxxxx.xxxxxxxxxx.x.x.utmccn=(referral)|utmcsr=reader.livedoor.com|utmcct=/reader/|utmcmd=referral\r\n\r\nabc";
+
+    /// Whole feeds at every SIMD level give exactly the events and the
+    /// error of byte-at-a-time parsing, for the browser request with each
+    /// byte replaced by each awkward byte, at default and tight limits.
+    #[test]
+    fn every_level_matches_bytewise_parsing() {
+        let mut levels = vec![Level::Baseline];
+        if is_x86_feature_detected!("ssse3") {
+            levels.push(Level::Ssse3);
+        }
+        if is_x86_feature_detected!("avx2") {
+            levels.push(Level::Avx2);
+        }
+        let tight = Limits {
+            max_head: 600,
+            max_headers: 8,
+            max_line: 100,
+            ..Limits::default()
+        };
+        let lenient = Lenient::OBS_FOLD.with(Lenient::SPACE_BEFORE_COLON);
+        let awkward = [0u8, b'\t', b' ', b':', b'\r', b'\n', 0x7f, 0x80, b'A', b'"'];
+        let mut inputs = vec![BROWSER_GET.to_vec()];
+        for at in (0..BROWSER_GET.len()).step_by(3) {
+            for &b in &awkward {
+                let mut variant = BROWSER_GET.to_vec();
+                variant[at] = b;
+                inputs.push(variant);
+            }
+        }
+        for input in &inputs {
+            for (limits, lenient) in [
+                (Limits::default(), Lenient::default()),
+                (tight, Lenient::default()),
+                (Limits::default(), lenient),
+            ] {
+                let bytewise = run(input, limits, lenient, 1);
+                for &level in &levels {
+                    scan::FORCED_LEVEL.with(|forced| forced.set(Some(level)));
+                    let whole = run(input, limits, lenient, input.len());
+                    let halves = run(input, limits, lenient, input.len() / 2 + 1);
+                    scan::FORCED_LEVEL.with(|forced| forced.set(None));
+                    assert_eq!(whole, bytewise, "{level:?} {limits:?} {input:?}");
+                    assert_eq!(halves, bytewise, "{level:?} halves {limits:?} {input:?}");
+                }
+            }
+        }
+    }
+}

@@ -85,7 +85,19 @@ pub(crate) enum Level {
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub(crate) fn level() -> Level {
+    #[cfg(test)]
+    if let Some(forced) = FORCED_LEVEL.with(|forced| forced.get()) {
+        return forced;
+    }
     x86::level()
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+thread_local! {
+    /// Unit tests run the field-line walk at each level on this thread
+    /// (never above what the CPU has).
+    pub(crate) static FORCED_LEVEL: std::cell::Cell<Option<Level>> =
+        const { std::cell::Cell::new(None) };
 }
 
 #[inline(always)]
