@@ -128,8 +128,7 @@ impl Machine {
                 value_start += 1;
             }
             let value_stop = landmarks.non_value(input, value_start);
-            if value_stop + 1 >= end || input[value_stop] != b'\r' || input[value_stop + 1] != b'\n'
-            {
+            if value_stop + 1 >= end || !is_crlf(input, value_stop) {
                 break Ok(Exit::Bytewise);
             }
             // A whole, well-formed line [pos, value_stop + 2): the previous
@@ -462,6 +461,12 @@ impl Machine {
             }
         }
     }
+}
+
+/// `input[at..at + 2]` is CR LF (one 16-bit compare); `at + 1 < input.len()`.
+#[inline(always)]
+fn is_crlf(input: &[u8], at: usize) -> bool {
+    u16::from_le_bytes([input[at], input[at + 1]]) == u16::from_le_bytes(*b"\r\n")
 }
 
 /// Where the field-line walk stopped.

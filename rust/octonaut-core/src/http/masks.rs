@@ -11,10 +11,11 @@
 //! shifts the block's mask and counts trailing zeros; most lines need one or
 //! two queries per block, and a long value (User-Agent, Cookie) costs a few
 //! instructions per 64 bytes. The positions a line walk asks for only move
-//! forward, so a block is rarely classified twice. The input's last partial
-//! block is classified from the input's last 64 bytes (or a zero-padded copy
-//! of a shorter input), with the bits past the end set, so a query never
-//! reads past the input and answers at most `input.len()`.
+//! forward, so a byte is classified once (the last block aside). The
+//! input's last partial block is classified from the input's last 64 bytes
+//! (or a zero-padded copy of a shorter input), with the bits past the end
+//! set, so a query never reads past the input and answers at most
+//! `input.len()`.
 //!
 //! AVX2 (two 32-byte halves) and SSSE3 (four 16-byte quarters) cursors are
 //! chosen at run time (`scan::level`); [`Tables`] answers the same queries
@@ -232,33 +233,32 @@ mod x86 {
                 // SAFETY: 64 bytes from `at` are inside `input`; `new`'s
                 // contract guarantees the instruction set.
                 unsafe { C::block(input.as_ptr().add(at)) }
+            } else if input.len() >= 64 {
+                // The last 64 bytes of the input, shifted down to `at`, with
+                // every bit from the end of the input on set.
+                // SAFETY: the 64 bytes before the end are inside `input`;
+                // `new`'s contract guarantees the instruction set.
+                let (t, v) = unsafe { C::block(input.as_ptr().add(input.len() - 64)) };
+                let past_end = !0u64 << rest;
+                ((t >> (64 - rest)) | past_end, (v >> (64 - rest)) | past_end)
             } else {
-                self.load_tail(input, at)
+                self.load_short(input, at)
             };
             self.base = at;
             self.non_tchar = non_tchar;
             self.non_value = non_value;
         }
 
-        /// The last, partial block, with every bit from the end of the
-        /// input on set: the last 64 bytes of the input shifted down when
-        /// there are that many, else a zero-padded copy.
+        /// The block of an input shorter than 64 bytes: a zero-padded
+        /// copy, with every bit from the end of the input on set.
         #[inline(never)]
-        fn load_tail(&self, input: &[u8], at: usize) -> (u64, u64) {
+        fn load_short(&self, input: &[u8], at: usize) -> (u64, u64) {
             let rest = input.len() - at;
-            let (non_tchar, non_value) = if input.len() >= 64 {
-                let skip = 64 - rest;
-                // SAFETY: the 64 bytes before the end are inside `input`;
-                // `new`'s contract guarantees the instruction set.
-                let (t, v) = unsafe { C::block(input.as_ptr().add(input.len() - 64)) };
-                (t >> skip, v >> skip)
-            } else {
-                let mut padded = [0u8; 64];
-                padded[..rest].copy_from_slice(&input[at..]);
-                // SAFETY: `padded` is 64 bytes; `new`'s contract guarantees
-                // the instruction set.
-                unsafe { C::block(padded.as_ptr()) }
-            };
+            let mut padded = [0u8; 64];
+            padded[..rest].copy_from_slice(&input[at..]);
+            // SAFETY: `padded` is 64 bytes; `new`'s contract guarantees the
+            // instruction set.
+            let (non_tchar, non_value) = unsafe { C::block(padded.as_ptr()) };
             let past_end = !0u64 << rest;
             (non_tchar | past_end, non_value | past_end)
         }
