@@ -101,7 +101,8 @@ impl Machine {
         let mut fields = self.fields;
         let mut pending = self.field_pending;
         let mut field = self.field;
-        let mut value_end_at = self.value_end_at;
+        let value_end_at = self.value_end_at;
+        let mut value_stop_last = 0;
         let mut value_nonempty = self.value_nonempty;
         let mut pos = start;
         let exit = loop {
@@ -135,8 +136,14 @@ impl Machine {
             // field cannot be folded any more.
             if pending {
                 if field != Field::Other {
-                    if let Err(error) = self.framing.on_field_end(field, value_end_at, self.lenient)
-                    {
+                    // The pending field's value ended at its CR: on an
+                    // earlier line of this walk, or before it.
+                    let at = if pos == start {
+                        value_end_at
+                    } else {
+                        self.at(value_stop_last)
+                    };
+                    if let Err(error) = self.framing.on_field_end(field, at, self.lenient) {
                         break Err(error);
                     }
                 }
@@ -171,7 +178,7 @@ impl Machine {
             if value_nonempty {
                 sink.on_header_value(&input[value_start..keep]);
             }
-            value_end_at = self.at(value_stop);
+            value_stop_last = value_stop;
             pending = true;
             pos = value_stop + 2;
             line_end = pos.saturating_add(max_line);
@@ -180,7 +187,7 @@ impl Machine {
             self.fields = fields;
             self.field = field;
             self.field_pending = pending;
-            self.value_end_at = value_end_at;
+            self.value_end_at = self.at(value_stop_last);
             self.value_nonempty = value_nonempty;
             self.held_ws_len = 0;
             self.new_line(pos);
