@@ -1,13 +1,21 @@
 //! Field lines of the head and of the trailer section (RFC 9112 §5, RFC 9110 §5).
 //!
-//! Strategy: a field name is scanned with the tchar table up to its colon and
+//! Strategy: whole lines are parsed by a walk over the input that asks a
+//! [`Landmarks`] cursor (`masks.rs`: 64-byte SIMD class bitmasks, or the
+//! tables) for two positions per line, the first non-tchar after the name
+//! (its colon) and the first byte after the colon's OWS that cannot be in a
+//! value (its CR). Per-line state stays in locals and is written back when
+//! the walk stops; a line that is split, unusual or wrong is handed, from its
+//! first byte and with nothing reported yet, to the byte-exact state handlers
+//! below, so results never depend on which path ran. Those handlers scan a
+//! name with the tchar table up to its colon and a value with SIMD for the
+//! first byte that is not field-vchar, SP or HTAB. Either way a name is
 //! classified once (only Content-Length, Transfer-Encoding, Connection and
-//! Upgrade matter, see `framing.rs`); a value is scanned with SIMD for the
-//! first byte that is not field-vchar, SP or HTAB (normally its CR). Leading
-//! OWS is skipped; trailing OWS is trimmed from each fragment and held back in
-//! a fixed buffer until more value follows, so fragments concatenate to the
-//! exact value. A field is completed (`on_header_complete`) at the first byte
-//! of the next line, because only then is it known not to be folded.
+//! Upgrade matter, see `framing.rs`); leading OWS is skipped; trailing OWS
+//! is trimmed from each fragment and held back in a fixed buffer until more
+//! value follows, so fragments concatenate to the exact value. A field is
+//! completed (`on_header_complete`) at the first byte of the next line,
+//! because only then is it known not to be folded.
 
 use super::chars::{is_ws, TCHAR};
 use super::framing::Field;
@@ -24,7 +32,7 @@ impl Machine {
     /// dispatcher. Anything unusual (a split line, whitespace, an error, the
     /// end of the head) is handed to the byte-exact state handlers, which
     /// behave identically; so this path changes speed, never results.
-    #[inline]
+    #[inline(always)]
     pub(super) fn field_lines<S: HttpSink + ?Sized>(
         &mut self,
         input: &[u8],

@@ -1,14 +1,17 @@
-//! Fast scans for the first byte that ends a token, a target or a field value.
+//! Fast scans for the first byte that ends a token, a target or a field
+//! value, and the run-time choice of SIMD level.
 //!
 //! Strategy: the head parsers spend most of their time walking long runs of
 //! ordinary bytes (targets, User-Agent, Cookie). On x86_64 those runs are
-//! checked 32 bytes at a time with AVX2 when the CPU has it (detected once at
-//! run time with `is_x86_feature_detected!`, as httparse does), then 16 at a
+//! checked 32 bytes at a time with AVX2 when the CPU has it, then 16 at a
 //! time with SSE2 (always present on x86_64, so it needs no detection), and
-//! the tail with the 256-entry tables of [`super::chars`]. Tokens (field
-//! names) use an AVX2 nibble lookup (`vpshufb`) that classifies tchar
-//! exactly. Other targets use the tables alone. Every function returns the
-//! index of the first byte outside the class, or `bytes.len()`.
+//! the tail with the 256-entry tables of [`super::chars`]. Tokens use an
+//! AVX2 nibble lookup (`vpshufb`) that classifies tchar exactly. Other
+//! targets use the tables alone. Every function returns the index of the
+//! first byte outside the class, or `bytes.len()`. The CPU's [`Level`]
+//! (AVX2, SSSE3 or neither) is detected once with `is_x86_feature_detected!`
+//! and cached in a static, so each later check is one relaxed load; the
+//! whole-line field walk (`fields.rs`, `masks.rs`) picks its cursor by it.
 
 use super::chars::{FIELD, TARGET, TCHAR};
 
