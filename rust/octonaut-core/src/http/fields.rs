@@ -1,18 +1,27 @@
 //! Field lines of the head and of the trailer section (RFC 9112 §5, RFC 9110 §5).
 //!
-//! Strategy: a field name is scanned with the tchar table up to its colon and
+//! Strategy: whole lines are parsed by a walk over the input that asks a
+//! [`Landmarks`] cursor (`masks.rs`: 64-byte SIMD class bitmasks, or the
+//! tables) for two positions per line, the first non-tchar after the name
+//! (its colon) and the first byte after the colon's OWS that cannot be in a
+//! value (its CR). Per-line state stays in locals and is written back when
+//! the walk stops; a line that is split, unusual or wrong is handed, from its
+//! first byte and with nothing reported yet, to the byte-exact state handlers
+//! below, so results never depend on which path ran. Those handlers scan a
+//! name with the tchar table up to its colon and a value with SIMD for the
+//! first byte that is not field-vchar, SP or HTAB. Either way a name is
 //! classified once (only Content-Length, Transfer-Encoding, Connection and
-//! Upgrade matter, see `framing.rs`); a value is scanned with SIMD for the
-//! first byte that is not field-vchar, SP or HTAB (normally its CR). Leading
-//! OWS is skipped; trailing OWS is trimmed from each fragment and held back in
-//! a fixed buffer until more value follows, so fragments concatenate to the
-//! exact value. A field is completed (`on_header_complete`) at the first byte
-//! of the next line, because only then is it known not to be folded.
+//! Upgrade matter, see `framing.rs`); leading OWS is skipped; trailing OWS
+//! is trimmed from each fragment and held back in a fixed buffer until more
+//! value follows, so fragments concatenate to the exact value. A field is
+//! completed (`on_header_complete`) at the first byte of the next line,
+//! because only then is it known not to be folded.
 
 use super::chars::{is_ws, TCHAR};
 use super::framing::Field;
 use super::lenient::Lenient;
 use super::machine::{After, Machine, State};
+use super::masks::{self, Landmarks};
 use super::scan;
 use super::sink::HttpSink;
 use crate::parse::{ErrorKind, ParseError};
@@ -23,7 +32,7 @@ impl Machine {
     /// dispatcher. Anything unusual (a split line, whitespace, an error, the
     /// end of the head) is handed to the byte-exact state handlers, which
     /// behave identically; so this path changes speed, never results.
-    #[inline]
+    #[inline(always)]
     pub(super) fn field_lines<S: HttpSink + ?Sized>(
         &mut self,
         input: &[u8],
@@ -31,15 +40,18 @@ impl Machine {
         sink: &mut S,
     ) -> Result<usize, ParseError> {
         #[cfg(target_arch = "x86_64")]
-        if scan::has_avx2() {
-            // SAFETY: AVX2 is available (checked just above).
-            return unsafe { self.field_lines_avx2(input, pos, sink) };
+        match scan::level() {
+            // SAFETY: AVX2 is available (detected).
+            scan::Level::Avx2 => return unsafe { self.field_lines_avx2(input, pos, sink) },
+            // SAFETY: SSSE3 is available (detected).
+            scan::Level::Ssse3 => return unsafe { self.field_lines_ssse3(input, pos, sink) },
+            scan::Level::Baseline => {}
         }
-        self.field_lines_body(input, pos, sink)
+        self.field_lines_body(input, pos, sink, &mut masks::Tables)
     }
 
-    /// [`field_lines_body`](Self::field_lines_body) compiled with AVX2, so
-    /// the line scanner inlines into the loop (multiversioning).
+    /// The field-line walk with AVX2 block masks, compiled with AVX2 so the
+    /// classification inlines into the loop (multiversioning).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn field_lines_avx2<S: HttpSink + ?Sized>(
@@ -48,90 +60,180 @@ impl Machine {
         pos: usize,
         sink: &mut S,
     ) -> Result<usize, ParseError> {
-        self.field_lines_body(input, pos, sink)
+        // SAFETY: this function only runs where AVX2 is available.
+        let mut cursor = unsafe { masks::MaskCursor::<masks::Avx2>::new() };
+        self.field_lines_body(input, pos, sink, &mut cursor)
     }
 
-    #[inline(always)]
-    fn field_lines_body<S: HttpSink + ?Sized>(
+    /// The field-line walk with SSSE3 block masks.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "ssse3")]
+    unsafe fn field_lines_ssse3<S: HttpSink + ?Sized>(
         &mut self,
         input: &[u8],
-        mut pos: usize,
+        pos: usize,
         sink: &mut S,
     ) -> Result<usize, ParseError> {
+        // SAFETY: this function only runs where SSSE3 is available.
+        let mut cursor = unsafe { masks::MaskCursor::<masks::Ssse3>::new() };
+        self.field_lines_body(input, pos, sink, &mut cursor)
+    }
+
+    /// The walk itself. Per-line state lives in locals and is written back
+    /// to the machine when the walk ends, whichever way it ends, so the
+    /// byte handlers it hands over to see exactly what they would have seen
+    /// had they parsed every line themselves.
+    #[inline(always)]
+    fn field_lines_body<S: HttpSink + ?Sized, L: Landmarks>(
+        &mut self,
+        input: &[u8],
+        start: usize,
+        sink: &mut S,
+        landmarks: &mut L,
+    ) -> Result<usize, ParseError> {
         let len = input.len();
-        loop {
+        // The first bytes past the head and line limits, relative to
+        // `input` (together they are `window`); the line limit moves with
+        // each line.
+        let head_end = self
+            .head_limit_at
+            .saturating_sub(self.offset)
+            .min(len as u64) as usize;
+        let mut line_end = self
+            .line_limit_at
+            .saturating_sub(self.offset)
+            .min(len as u64) as usize;
+        let max_line = self.limits.max_line;
+        let max_headers = self.limits.max_headers;
+        let trailers = self.trailers;
+        let mut fields = self.fields;
+        let mut pending = self.field_pending;
+        let mut field = self.field;
+        let value_end_at = self.value_end_at;
+        let mut value_stop_last = 0;
+        let mut value_nonempty = self.value_nonempty;
+        let mut pos = start;
+        let exit = loop {
             if pos >= len {
-                return Ok(pos);
+                break Ok(Exit::Done);
             }
+            let end = head_end.min(line_end);
             if !TCHAR[input[pos] as usize] {
-                return self.line_start(input, pos, sink);
+                if input[pos] == b'\r' && pos + 1 < end && input[pos + 1] == b'\n' {
+                    break Ok(Exit::HeadEnd);
+                }
+                break Ok(Exit::Bytewise);
             }
-            let end = self.window(pos, len)?;
-            let landmarks = scan::field_line(&input[pos..end]);
-            let colon = pos + landmarks.colon;
+            let colon = landmarks.non_tchar(input, pos + 1);
             if colon >= end || input[colon] != b':' {
-                return self.line_start(input, pos, sink);
+                break Ok(Exit::Bytewise);
             }
-            let value_start = pos + landmarks.value_start;
-            let value_stop = pos + landmarks.value_stop;
-            if value_stop + 1 >= end || input[value_stop] != b'\r' || input[value_stop + 1] != b'\n'
-            {
-                return self.line_start(input, pos, sink);
+            // Usually exactly one SP; OWS in general.
+            let mut value_start = colon + 1;
+            if value_start < end && input[value_start] == b' ' {
+                value_start += 1;
             }
-            // A whole, well-formed line [pos, value_stop + 2).
-            self.finish_field(sink)?;
-            self.fields += 1;
-            if self.fields > self.limits.max_headers {
-                return Err(ParseError::limit(
+            while value_start < end && is_ws(input[value_start]) {
+                value_start += 1;
+            }
+            let value_stop = landmarks.non_value(input, value_start);
+            if value_stop + 1 >= end || !is_crlf(input, value_stop) {
+                break Ok(Exit::Bytewise);
+            }
+            // A whole, well-formed line [pos, value_stop + 2): the previous
+            // field cannot be folded any more.
+            if pending {
+                if field != Field::Other {
+                    // The pending field's value ended at its CR: on an
+                    // earlier line of this walk, or before it.
+                    let at = if pos == start {
+                        value_end_at
+                    } else {
+                        self.at(value_stop_last)
+                    };
+                    if let Err(error) = self.framing.on_field_end(field, at, self.lenient) {
+                        break Err(error);
+                    }
+                }
+                sink.on_header_complete();
+            }
+            fields += 1;
+            if fields > max_headers {
+                break Err(ParseError::limit(
                     ErrorKind::TooManyHeaders,
                     self.at(pos),
-                    self.limits.max_headers as u64,
+                    max_headers as u64,
                 ));
             }
             let name = &input[pos..colon];
             sink.on_header_name(name);
-            self.name_start = self.at(pos);
-            self.field = if self.trailers {
+            field = if trailers {
                 Field::Other
             } else {
                 Field::classify(name)
             };
-            let value = &input[value_start..value_stop];
-            if self.field != Field::Other {
-                self.framing.on_field_name(
-                    self.field,
-                    self.name_start,
-                    self.minor == 0,
-                    self.lenient,
-                )?;
-                let checked = self.framing.on_value(
-                    self.field,
-                    value,
-                    self.at(value_start),
-                    self.lenient,
-                    true,
-                );
-                if let Err((error, seen)) = checked {
-                    self.value_nonempty = false;
-                    self.held_ws_len = 0;
-                    self.value_fragment(&value[..seen], sink);
-                    return Err(error);
-                }
-            }
-            let mut keep = value.len();
-            while keep > 0 && is_ws(value[keep - 1]) {
+            let mut keep = value_stop;
+            while keep > value_start && is_ws(input[keep - 1]) {
                 keep -= 1;
             }
-            if keep > 0 {
-                sink.on_header_value(&value[..keep]);
+            if field != Field::Other {
+                let value = &input[value_start..value_stop];
+                if let Err(error) = self.framing_field(field, pos, value_start, value, sink) {
+                    break Err(error);
+                }
             }
-            self.value_nonempty = keep > 0;
-            self.held_ws_len = 0;
-            self.value_end_at = self.at(value_stop);
-            self.field_pending = true;
+            value_nonempty = keep > value_start;
+            if value_nonempty {
+                sink.on_header_value(&input[value_start..keep]);
+            }
+            value_stop_last = value_stop;
+            pending = true;
             pos = value_stop + 2;
+            line_end = pos.saturating_add(max_line);
+        };
+        if pos != start {
+            self.fields = fields;
+            self.field = field;
+            self.field_pending = pending;
+            self.value_end_at = self.at(value_stop_last);
+            self.value_nonempty = value_nonempty;
+            self.held_ws_len = 0;
             self.new_line(pos);
         }
+        match exit? {
+            Exit::Done => Ok(pos),
+            Exit::Bytewise => self.line_start(input, pos, sink),
+            Exit::HeadEnd => {
+                self.finish_field(sink)?;
+                self.line_end(After::HeadEnd, pos + 2, sink)
+            }
+        }
+    }
+
+    /// A field that decides framing, in a whole line: its name starts at
+    /// `pos`, its `value` (trailing OWS included) at `value_start`.
+    #[inline(never)]
+    fn framing_field<S: HttpSink + ?Sized>(
+        &mut self,
+        field: Field,
+        pos: usize,
+        value_start: usize,
+        value: &[u8],
+        sink: &mut S,
+    ) -> Result<(), ParseError> {
+        self.name_start = self.at(pos);
+        self.framing
+            .on_field_name(field, self.name_start, self.minor == 0, self.lenient)?;
+        let checked = self
+            .framing
+            .on_value(field, value, self.at(value_start), self.lenient, true);
+        if let Err((error, seen)) = checked {
+            self.value_nonempty = false;
+            self.held_ws_len = 0;
+            self.value_fragment(&value[..seen], sink);
+            return Err(error);
+        }
+        Ok(())
     }
 
     /// The first byte of a field line, or of the empty line ending the head.
@@ -371,6 +473,165 @@ impl Machine {
                 sink.on_header_value(&self.held_ws[..have]);
                 sink.on_header_value(tail);
                 self.held_ws_len = 0;
+            }
+        }
+    }
+}
+
+/// `input[at..at + 2]` is CR LF (one 16-bit compare); `at + 1 < input.len()`.
+#[inline(always)]
+fn is_crlf(input: &[u8], at: usize) -> bool {
+    u16::from_le_bytes([input[at], input[at + 1]]) == u16::from_le_bytes(*b"\r\n")
+}
+
+/// Where the field-line walk stopped.
+enum Exit {
+    /// At the end of the input, at a line start.
+    Done,
+    /// At a line the byte handlers must parse (split, unusual, or an error).
+    Bytewise,
+    /// At the CR LF that ends the head (or the trailer section), both
+    /// within the limits.
+    HeadEnd,
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::super::scan::{self, Level};
+    use super::super::sink::{Flow, HeadInfo, HeadersAction, HttpSink};
+    use super::super::{Lenient, Limits, RequestParser};
+    use crate::parse::Parser;
+
+    /// Every event, fragments merged, and the outcome.
+    #[derive(Default, Debug, PartialEq)]
+    struct Events(Vec<(u8, Vec<u8>)>);
+
+    impl Events {
+        fn push(&mut self, kind: u8, bytes: &[u8]) {
+            match self.0.last_mut() {
+                Some((last, merged)) if *last == kind && kind < b'a' => {
+                    merged.extend_from_slice(bytes)
+                }
+                _ => self.0.push((kind, bytes.to_vec())),
+            }
+        }
+    }
+
+    impl HttpSink for Events {
+        fn on_message_begin(&mut self) -> Flow {
+            self.push(b'b', b"");
+            Flow::Continue
+        }
+        fn on_method(&mut self, f: &[u8]) {
+            self.push(b'M', f);
+        }
+        fn on_target(&mut self, f: &[u8]) {
+            self.push(b'T', f);
+        }
+        fn on_version(&mut self, major: u8, minor: u8) {
+            self.push(b'v', &[major, minor]);
+        }
+        fn on_header_name(&mut self, f: &[u8]) {
+            self.push(b'N', f);
+        }
+        fn on_header_value(&mut self, f: &[u8]) {
+            self.push(b'V', f);
+        }
+        fn on_header_complete(&mut self) {
+            self.push(b'c', b"");
+        }
+        fn on_headers_complete(&mut self, info: &HeadInfo) -> HeadersAction {
+            let info = format!("{info:?}");
+            self.push(b'h', info.as_bytes());
+            HeadersAction::default()
+        }
+        fn on_body(&mut self, f: &[u8]) {
+            self.push(b'B', f);
+        }
+        fn on_message_complete(&mut self) -> Flow {
+            self.push(b'e', b"");
+            Flow::Continue
+        }
+    }
+
+    fn run(input: &[u8], limits: Limits, lenient: Lenient, chunk: usize) -> Events {
+        let mut parser = RequestParser::new(limits, lenient);
+        let mut events = Events::default();
+        let mut outcome = String::new();
+        for piece in input.chunks(chunk.max(1)) {
+            match parser.parse(piece, &mut events) {
+                Ok(n) if n == piece.len() => {}
+                Ok(n) => {
+                    outcome = format!("stopped after {n}");
+                    break;
+                }
+                Err(error) => {
+                    outcome = format!("{error:?}");
+                    break;
+                }
+            }
+        }
+        events.push(b'x', outcome.as_bytes());
+        events
+    }
+
+    const BROWSER_GET: &[u8] = b"GET /wp-content/uploads/2010/03/hello-kitty-darth-vader-pink.jpg HTTP/1.1\r\n\
+Host: www.kittyhell.com\r\n\
+User-Agent: Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10.6; ja-JP-mac; rv:1.9.2.3) Gecko/20100401 Firefox/3.6.3 Pathtraq/0.9\r\n\
+Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n\
+Accept-Language: ja,en-us;q=0.7,en;q=0.3\r\n\
+Accept-Encoding: gzip,deflate\r\n\
+Accept-Charset: Shift_JIS,utf-8;q=0.7,*;q=0.7\r\n\
+Keep-Alive: 115\r\n\
+Connection: keep-alive\r\n\
+Content-Length: 3\r\n\
+X-Spaces: \t  padded  \t \r\n\
+Empty:\r\n\
+Cookie: wp_ozh_wsa_visits=2; wp_ozh_wsa_visit_lasttime=xxxxxxxxxx; __utma=xxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.x; __utmz=xxxxxxxxx.xxxxxxxxxx.x.x.utmccn=(referral)|utmcsr=reader.livedoor.com|utmcct=/reader/|utmcmd=referral\r\n\r\nabc";
+
+    /// Whole feeds at every SIMD level give exactly the events and the
+    /// error of byte-at-a-time parsing, for the browser request with each
+    /// byte replaced by each awkward byte, at default and tight limits.
+    #[test]
+    fn every_level_matches_bytewise_parsing() {
+        let mut levels = vec![Level::Baseline];
+        if is_x86_feature_detected!("ssse3") {
+            levels.push(Level::Ssse3);
+        }
+        if is_x86_feature_detected!("avx2") {
+            levels.push(Level::Avx2);
+        }
+        let tight = Limits {
+            max_head: 600,
+            max_headers: 8,
+            max_line: 100,
+            ..Limits::default()
+        };
+        let lenient = Lenient::OBS_FOLD.with(Lenient::SPACE_BEFORE_COLON);
+        let awkward = [0u8, b'\t', b' ', b':', b'\r', b'\n', 0x7f, 0x80, b'A', b'"'];
+        let mut inputs = vec![BROWSER_GET.to_vec()];
+        for at in (0..BROWSER_GET.len()).step_by(3) {
+            for &b in &awkward {
+                let mut variant = BROWSER_GET.to_vec();
+                variant[at] = b;
+                inputs.push(variant);
+            }
+        }
+        for input in &inputs {
+            for (limits, lenient) in [
+                (Limits::default(), Lenient::default()),
+                (tight, Lenient::default()),
+                (Limits::default(), lenient),
+            ] {
+                let bytewise = run(input, limits, lenient, 1);
+                for &level in &levels {
+                    scan::FORCED_LEVEL.with(|forced| forced.set(Some(level)));
+                    let whole = run(input, limits, lenient, input.len());
+                    let halves = run(input, limits, lenient, input.len() / 2 + 1);
+                    scan::FORCED_LEVEL.with(|forced| forced.set(None));
+                    assert_eq!(whole, bytewise, "{level:?} {limits:?} {input:?}");
+                    assert_eq!(halves, bytewise, "{level:?} halves {limits:?} {input:?}");
+                }
             }
         }
     }

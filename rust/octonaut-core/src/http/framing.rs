@@ -24,23 +24,71 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    /// Classifies a complete field name.
+    /// Classifies a complete field name, which must be all tchar (the field
+    /// parsers only pass names they have validated).
+    ///
+    /// The length rules out almost every other field; the rest is compared a
+    /// word at a time with ASCII case folded by `| 0x20`. That fold is exact
+    /// here: among tchar bytes, `b | 0x20` is a lowercase letter only for
+    /// that letter in either case, and `-` only for `-` itself.
     #[inline]
     pub(crate) fn classify(name: &[u8]) -> Field {
-        // Length and first letter rule out almost every other field before
-        // a full case-insensitive comparison.
-        let (expected, field): (&[u8], Field) = match (name.len(), name[0] | 0x20) {
-            (7, b'u') => (b"upgrade", Field::Upgrade),
-            (10, b'c') => (b"connection", Field::Connection),
-            (14, b'c') => (b"content-length", Field::ContentLength),
-            (17, b't') => (b"transfer-encoding", Field::TransferEncoding),
-            _ => return Field::Other,
-        };
-        if name.eq_ignore_ascii_case(expected) {
-            field
-        } else {
-            Field::Other
+        match name.len() {
+            7 if folded_eq(name, b"upgrade") => Field::Upgrade,
+            10 if folded_eq(name, b"connection") => Field::Connection,
+            14 if folded_eq(name, b"content-length") => Field::ContentLength,
+            17 if folded_eq(name, b"transfer-encoding") => Field::TransferEncoding,
+            _ => Field::Other,
         }
+    }
+}
+
+/// `name | 0x20` (bytewise) equals `lower`, for `lower.len() == name.len()`
+/// from 4 to 24 bytes, compared in (possibly overlapping) words. The fold
+/// is exact when `lower` holds only lowercase letters and `-` and `name`
+/// holds no CTL: `b | 0x20` is such a letter only for that letter in either
+/// case, and `-` only for `-` or CR.
+#[inline(always)]
+fn folded_eq(name: &[u8], lower: &[u8]) -> bool {
+    #[inline(always)]
+    fn word(bytes: &[u8], at: usize) -> u64 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(w)
+    }
+    #[inline(always)]
+    fn half(bytes: &[u8], at: usize) -> u32 {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&bytes[at..at + 4]);
+        u32::from_le_bytes(w)
+    }
+    const FOLD: u64 = 0x2020_2020_2020_2020;
+    let n = name.len();
+    debug_assert!(n == lower.len() && (4..=24).contains(&n));
+    if n < 8 {
+        return half(name, 0) | FOLD as u32 == half(lower, 0)
+            && half(name, n - 4) | FOLD as u32 == half(lower, n - 4);
+    }
+    let middle = if n > 16 { n / 2 - 4 } else { 0 };
+    word(name, 0) | FOLD == word(lower, 0)
+        && word(name, middle) | FOLD == word(lower, middle)
+        && word(name, n - 8) | FOLD == word(lower, n - 8)
+}
+
+impl Field {
+    #[cfg(test)]
+    fn classify_slowly(name: &[u8]) -> Field {
+        for (expected, field) in [
+            (&b"upgrade"[..], Field::Upgrade),
+            (b"connection", Field::Connection),
+            (b"content-length", Field::ContentLength),
+            (b"transfer-encoding", Field::TransferEncoding),
+        ] {
+            if name.eq_ignore_ascii_case(expected) {
+                return field;
+            }
+        }
+        Field::Other
     }
 }
 
@@ -420,14 +468,13 @@ impl Framing {
         if self.conn_state != ListState::Before {
             return false;
         }
-        let flag = if bytes.eq_ignore_ascii_case(b"keep-alive") {
-            &mut self.keep_alive
-        } else if bytes.eq_ignore_ascii_case(b"close") {
-            &mut self.close
-        } else if bytes.eq_ignore_ascii_case(b"upgrade") {
-            &mut self.conn_upgrade
-        } else {
-            return false;
+        // Value bytes hold no CTL, so folding with `| 0x20` is exact for
+        // these letters and `-` (see `folded_eq`).
+        let flag = match bytes.len() {
+            10 if folded_eq(bytes, b"keep-alive") => &mut self.keep_alive,
+            5 if folded_eq(bytes, b"close") => &mut self.close,
+            7 if folded_eq(bytes, b"upgrade") => &mut self.conn_upgrade,
+            _ => return false,
         };
         *flag = true;
         self.conn_state = ListState::After;
@@ -544,6 +591,66 @@ impl Framing {
             upgrade,
             content_length,
             chunked: body == Body::Chunked,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::chars::{FIELD, TCHAR};
+    use super::*;
+
+    /// The fold of `connection_single_token`: every value byte substituted
+    /// at every position of each token.
+    #[test]
+    fn folded_eq_is_exact_for_value_bytes() {
+        for token in [&b"keep-alive"[..], b"close", b"upgrade"] {
+            for at in 0..token.len() {
+                for b in (0..=255u8).filter(|&b| FIELD[b as usize]) {
+                    let mut variant = token.to_vec();
+                    variant[at] = b;
+                    assert_eq!(
+                        folded_eq(&variant, token),
+                        variant.eq_ignore_ascii_case(token),
+                        "{variant:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Every tchar substituted at every position of every known name (in
+    /// both cases) classifies as the case-insensitive comparison does.
+    #[test]
+    fn classify_folds_case_exactly_for_tchar_names() {
+        for name in [
+            &b"upgrade"[..],
+            b"connection",
+            b"content-length",
+            b"transfer-encoding",
+            b"keep-alive",
+            b"user-agent",
+        ] {
+            for upper in [false, true] {
+                let base: Vec<u8> = if upper {
+                    name.to_ascii_uppercase()
+                } else {
+                    name.to_vec()
+                };
+                assert_eq!(Field::classify(&base), Field::classify_slowly(&base));
+                for at in 0..base.len() {
+                    for b in (0..=255u8).filter(|&b| TCHAR[b as usize]) {
+                        let mut variant = base.clone();
+                        variant[at] = b;
+                        assert_eq!(
+                            Field::classify(&variant),
+                            Field::classify_slowly(&variant),
+                            "{:?}",
+                            String::from_utf8_lossy(&variant)
+                        );
+                    }
+                }
+            }
         }
     }
 }

@@ -5,8 +5,9 @@
 //! never buffer message bytes: they report fragments of the caller's input to
 //! an [`HttpSink`]. Consumers that want whole messages (the Python
 //! `RequestParser`) assemble them in slab records. Grammar tables live in
-//! `chars.rs`, SIMD scans in `scan.rs`, framing rules in `framing.rs`; the
-//! defaults are strict and every relaxation is a named [`Lenient`] flag.
+//! `chars.rs`, SIMD scans in `scan.rs` (the field-line class bitmasks in
+//! `masks.rs`), framing rules in `framing.rs`; the defaults are strict and
+//! every relaxation is a named [`Lenient`] flag.
 
 mod body;
 mod chars;
@@ -16,6 +17,7 @@ mod framing;
 mod lenient;
 mod limits;
 mod machine;
+mod masks;
 pub mod message;
 mod request;
 mod response;

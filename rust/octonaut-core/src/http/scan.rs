@@ -1,14 +1,17 @@
-//! Fast scans for the first byte that ends a token, a target or a field value.
+//! Fast scans for the first byte that ends a token, a target or a field
+//! value, and the run-time choice of SIMD level.
 //!
 //! Strategy: the head parsers spend most of their time walking long runs of
 //! ordinary bytes (targets, User-Agent, Cookie). On x86_64 those runs are
-//! checked 32 bytes at a time with AVX2 when the CPU has it (detected once at
-//! run time with `is_x86_feature_detected!`, as httparse does), then 16 at a
+//! checked 32 bytes at a time with AVX2 when the CPU has it, then 16 at a
 //! time with SSE2 (always present on x86_64, so it needs no detection), and
-//! the tail with the 256-entry tables of [`super::chars`]. Tokens (field
-//! names) use an AVX2 nibble lookup (`vpshufb`) that classifies tchar
-//! exactly. Other targets use the tables alone. Every function returns the
-//! index of the first byte outside the class, or `bytes.len()`.
+//! the tail with the 256-entry tables of [`super::chars`]. Tokens use an
+//! AVX2 nibble lookup (`vpshufb`) that classifies tchar exactly. Other
+//! targets use the tables alone. Every function returns the index of the
+//! first byte outside the class, or `bytes.len()`. The CPU's [`Level`]
+//! (AVX2, SSSE3 or neither) is detected once with `is_x86_feature_detected!`
+//! and cached in a static, so each later check is one relaxed load; the
+//! whole-line field walk (`fields.rs`, `masks.rs`) picks its cursor by it.
 
 use super::chars::{FIELD, TARGET, TCHAR};
 
@@ -62,59 +65,42 @@ pub(crate) fn value_end(bytes: &[u8]) -> usize {
     }
 }
 
-/// The landmarks of a field line `name: value CR`, found in one pass:
-/// `colon` is the first non-tchar byte (a `:` in a well-formed line);
-/// `value_start` is the first byte after the colon and its OWS;
-/// `value_stop` is the first byte from there that cannot be in a value.
-/// Any of them may be `bytes.len()` when the line is cut short; the later
-/// ones are meaningful only when `bytes[colon] == b':'`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct FieldLine {
-    pub colon: usize,
-    pub value_start: usize,
-    pub value_stop: usize,
-}
-
 /// True when the AVX2 scans are in use (detected once).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub(crate) fn has_avx2() -> bool {
-    x86::has_avx2()
+    x86::level() == Level::Avx2
 }
 
-/// Finds the [`FieldLine`] landmarks of the line starting at `bytes[0]`.
-#[inline(always)]
-pub(crate) fn field_line(bytes: &[u8]) -> FieldLine {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if bytes.len() >= 64 && x86::has_avx2() {
-            // SAFETY: AVX2 is available (checked above).
-            return unsafe { x86::field_line_avx2(bytes) };
-        }
-    }
-    field_line_portable(bytes)
+/// The widest SIMD instruction set the scans may use on this CPU.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Level {
+    /// Neither of the below: tables (and SSE2, part of x86_64).
+    Baseline,
+    /// SSSE3 (`pshufb`), without AVX2.
+    Ssse3,
+    Avx2,
 }
 
+/// The [`Level`] of this CPU, detected on first use and cached in a static,
+/// so each later call is one relaxed load.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn field_line_portable(bytes: &[u8]) -> FieldLine {
-    let colon = token_end(bytes);
-    if colon >= bytes.len() || bytes[colon] != b':' {
-        return FieldLine {
-            colon,
-            value_start: bytes.len(),
-            value_stop: bytes.len(),
-        };
+pub(crate) fn level() -> Level {
+    #[cfg(test)]
+    if let Some(forced) = FORCED_LEVEL.with(|forced| forced.get()) {
+        return forced;
     }
-    let mut value_start = colon + 1;
-    while value_start < bytes.len() && (bytes[value_start] == b' ' || bytes[value_start] == b'\t') {
-        value_start += 1;
-    }
-    let value_stop = value_start + value_end(&bytes[value_start..]);
-    FieldLine {
-        colon,
-        value_start,
-        value_stop,
-    }
+    x86::level()
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+thread_local! {
+    /// Unit tests run the field-line walk at each level on this thread
+    /// (never above what the CPU has).
+    pub(crate) static FORCED_LEVEL: std::cell::Cell<Option<Level>> =
+        const { std::cell::Cell::new(None) };
 }
 
 #[inline(always)]
@@ -155,22 +141,40 @@ mod x86 {
     use std::arch::x86_64::*;
     use std::sync::atomic::{AtomicU8, Ordering};
 
+    use super::Level;
+
     const UNKNOWN: u8 = 0;
-    const NO_AVX2: u8 = 1;
-    const HAS_AVX2: u8 = 2;
-    static AVX2: AtomicU8 = AtomicU8::new(UNKNOWN);
+    const BASELINE: u8 = 1;
+    const SSSE3: u8 = 2;
+    const AVX2: u8 = 3;
+    static LEVEL: AtomicU8 = AtomicU8::new(UNKNOWN);
 
     #[inline(always)]
-    pub(super) fn has_avx2() -> bool {
-        match AVX2.load(Ordering::Relaxed) {
-            HAS_AVX2 => true,
-            NO_AVX2 => false,
-            _ => {
-                let yes = is_x86_feature_detected!("avx2");
-                AVX2.store(if yes { HAS_AVX2 } else { NO_AVX2 }, Ordering::Relaxed);
-                yes
-            }
+    pub(super) fn level() -> Level {
+        match LEVEL.load(Ordering::Relaxed) {
+            AVX2 => Level::Avx2,
+            SSSE3 => Level::Ssse3,
+            BASELINE => Level::Baseline,
+            _ => detect(),
         }
+    }
+
+    #[cold]
+    fn detect() -> Level {
+        let (level, code) = if is_x86_feature_detected!("avx2") {
+            (Level::Avx2, AVX2)
+        } else if is_x86_feature_detected!("ssse3") {
+            (Level::Ssse3, SSSE3)
+        } else {
+            (Level::Baseline, BASELINE)
+        };
+        LEVEL.store(code, Ordering::Relaxed);
+        level
+    }
+
+    #[inline(always)]
+    fn has_avx2() -> bool {
+        level() == Level::Avx2
     }
 
     #[inline(always)]
@@ -295,102 +299,6 @@ mod x86 {
         Err(i)
     }
 
-    /// The field-line scan. The first 32-byte block is classified once for
-    /// both tchar and field bytes, so a short line (most of them) yields
-    /// colon, OWS end and value end from three masks with no loop; longer
-    /// names or values continue with the block loops.
-    ///
-    /// Not a `#[target_feature]` function, so it can be `inline(always)`
-    /// into the AVX2-compiled field-line loop (multiversioning); callers must
-    /// only run it where AVX2 is available.
-    #[inline(always)]
-    pub(super) unsafe fn field_line_avx2(bytes: &[u8]) -> super::FieldLine {
-        let len = bytes.len();
-        // SAFETY: the caller guarantees AVX2 (the intrinsics' requirement);
-        // the only load reads bytes[0..32] and len >= 32 is checked first.
-        unsafe {
-            if len >= 32 {
-                let v = _mm256_loadu_si256(bytes.as_ptr() as *const __m256i);
-                let non_tchar = non_tchar_mask(v);
-                if non_tchar != 0 {
-                    let colon = non_tchar.trailing_zeros() as usize;
-                    if bytes[colon] != b':' {
-                        return super::FieldLine {
-                            colon,
-                            value_start: len,
-                            value_stop: len,
-                        };
-                    }
-                    let after = colon + 1;
-                    if after < 32 {
-                        let ws = _mm256_or_si256(
-                            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8)),
-                            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\t' as i8)),
-                        );
-                        let ws = (_mm256_movemask_epi8(ws) as u32) >> after;
-                        let value_start = after + (!ws).trailing_zeros() as usize;
-                        if value_start < 32 {
-                            let bad = non_value_mask(v) >> value_start;
-                            let value_stop = if bad != 0 {
-                                value_start + bad.trailing_zeros() as usize
-                            } else {
-                                // The value runs past the first block.
-                                32 + value_from(&bytes[32..])
-                            };
-                            return super::FieldLine {
-                                colon,
-                                value_start,
-                                value_stop,
-                            };
-                        }
-                    }
-                }
-            }
-            // Long names, long OWS, or a short input: the general path.
-            let colon = match token_avx2(bytes) {
-                Ok(found) => found,
-                Err(tail) => super::scalar_end(bytes, tail, &super::TCHAR),
-            };
-            if colon >= len || bytes[colon] != b':' {
-                return super::FieldLine {
-                    colon,
-                    value_start: len,
-                    value_stop: len,
-                };
-            }
-            let mut value_start = colon + 1;
-            while value_start < len && (bytes[value_start] == b' ' || bytes[value_start] == b'\t') {
-                value_start += 1;
-            }
-            let value_stop = value_start + value_from(&bytes[value_start..]);
-            super::FieldLine {
-                colon,
-                value_start,
-                value_stop,
-            }
-        }
-    }
-
-    /// The value scan (AVX2, then SSE2, then the table) of `rest`.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    unsafe fn value_from(rest: &[u8]) -> usize {
-        let found = if rest.len() >= 32 {
-            // SAFETY: AVX2 is enabled for this function.
-            unsafe { value_avx2(rest) }
-        } else {
-            Err(0)
-        };
-        match found {
-            Ok(found) => found,
-            // SAFETY: SSE2 is part of the x86_64 baseline.
-            Err(tail) => match unsafe { value_sse2(rest, tail) } {
-                Ok(found) => found,
-                Err(tail) => super::scalar_end(rest, tail, &super::FIELD),
-            },
-        }
-    }
-
     /// Bit i set when byte i of `v` is not a tchar.
     #[target_feature(enable = "avx2")]
     #[inline]
@@ -409,18 +317,6 @@ mod x86 {
         let hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble);
         let hits = _mm256_and_si256(_mm256_shuffle_epi8(low, lo), _mm256_shuffle_epi8(high, hi));
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(hits, _mm256_setzero_si256())) as u32
-    }
-
-    /// Bit i set when byte i of `v` cannot be in a field value.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn non_value_mask(v: __m256i) -> u32 {
-        let printable = _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0x20)), v);
-        let ok = _mm256_andnot_si256(
-            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7f)),
-            _mm256_or_si256(printable, _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x09))),
-        );
-        !(_mm256_movemask_epi8(ok) as u32)
     }
 
     /// tchar by nibble lookup: `LOW[b & 15] & (1 << (b >> 4))` is non-zero
@@ -451,41 +347,6 @@ mod tests {
             .iter()
             .position(|&b| !table[b as usize])
             .unwrap_or(bytes.len())
-    }
-
-    #[test]
-    fn field_line_agrees_with_the_portable_scan() {
-        let lines: [&[u8]; 5] = [
-            b"Accept-Language: \t ja,en-us;q=0.7\r\n",
-            b"Host: a\r\n",
-            b"X-A-Very-Long-Field-Name-Indeed-Yes: v\r\n",
-            b"K:                                        spaced\r\n",
-            b"Cookie: 0123456789012345678901234567890123456789012345678901234567890123\r\n",
-        ];
-        for line in lines {
-            check_field_line(line);
-        }
-    }
-
-    fn check_field_line(line: &[u8]) {
-        let mut line = line.to_vec();
-        line.extend_from_slice(&[b'x'; 80]);
-        for cut in 0..line.len() {
-            for bad in [None, Some(0u8), Some(b' '), Some(0x80), Some(b'\r')] {
-                let mut bytes = line.clone();
-                if let Some(b) = bad {
-                    bytes[cut] = b;
-                }
-                for len in [cut, bytes.len()] {
-                    let slice = &bytes[..len];
-                    assert_eq!(
-                        field_line(slice),
-                        field_line_portable(slice),
-                        "cut {cut} bad {bad:?}"
-                    );
-                }
-            }
-        }
     }
 
     #[test]
