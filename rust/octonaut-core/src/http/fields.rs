@@ -166,7 +166,6 @@ impl Machine {
                 ));
             }
             let name = &input[pos..colon];
-            sink.on_header_name(name);
             field = if trailers {
                 Field::Other
             } else {
@@ -176,15 +175,20 @@ impl Machine {
             while keep > value_start && is_ws(input[keep - 1]) {
                 keep -= 1;
             }
-            if field != Field::Other {
+            value_nonempty = keep > value_start;
+            if field == Field::Other {
+                sink.on_header_line(name, &input[value_start..keep]);
+            } else {
+                // A framing field may fail part-way through its value, after
+                // reporting the part before the error: report it piece by piece.
+                sink.on_header_name(name);
                 let value = &input[value_start..value_stop];
                 if let Err(error) = self.framing_field(field, pos, value_start, value, sink) {
                     break Err(error);
                 }
-            }
-            value_nonempty = keep > value_start;
-            if value_nonempty {
-                sink.on_header_value(&input[value_start..keep]);
+                if value_nonempty {
+                    sink.on_header_value(&input[value_start..keep]);
+                }
             }
             value_stop_last = value_stop;
             pending = true;

@@ -643,6 +643,59 @@ impl HttpSink for MessageCollector {
         }
     }
 
+    /// Both spans at once when the line continues the pending run (the
+    /// usual case inside [`MessageCollector::parse`]); otherwise as a name
+    /// and a value fragment. The records are the same either way.
+    #[inline(always)]
+    fn on_header_line(&mut self, name: &[u8], value: &[u8]) {
+        let name_at = (name.as_ptr() as usize).wrapping_sub(self.input_addr);
+        let value_at = (value.as_ptr() as usize).wrapping_sub(self.input_addr);
+        let line_end = value_at.wrapping_add(value.len());
+        let continues_run = self.error.is_none()
+            && self.run_active
+            && self.token != Token::Name
+            && name_at >= self.run_to
+            && value_at >= name_at + name.len()
+            && line_end <= self.input_len;
+        if continues_run {
+            // Area offsets of input offsets in the run (all >= run_from).
+            let area_of = |at: usize| (self.run_area + (at - self.run_from)) as u32;
+            let name_end = name_at + name.len();
+            let name_span = Span {
+                start: area_of(name_at),
+                end: area_of(name_end),
+            };
+            let (run_to, value_span) = if value.is_empty() {
+                let at_name_end = Span {
+                    start: name_span.end,
+                    end: name_span.end,
+                };
+                (name_end, at_name_end)
+            } else {
+                let span = Span {
+                    start: area_of(value_at),
+                    end: area_of(line_end),
+                };
+                (line_end, span)
+            };
+            if (value_span.end as usize) <= 2 * self.limits.max_head {
+                self.run_to = run_to;
+                (self.token, self.token_start) = if value.is_empty() {
+                    (Token::Name, name_span.start)
+                } else {
+                    (Token::Value, value_span.start)
+                };
+                self.name = name_span;
+                self.value = value_span;
+                return;
+            }
+        }
+        self.on_header_name(name);
+        if !value.is_empty() {
+            self.on_header_value(value);
+        }
+    }
+
     #[inline(always)]
     fn on_header_complete(&mut self) {
         self.token = Token::None;

@@ -54,6 +54,20 @@ pub trait HttpSink {
     /// A fragment of a header field value, without surrounding whitespace
     /// (also used for trailer fields).
     fn on_header_value(&mut self, fragment: &[u8]) {}
+    /// A whole field line's name and value (without surrounding
+    /// whitespace; may be empty), both in the current input, the value after
+    /// the name. The field is not complete yet (an obs-fold may continue
+    /// it); [`HttpSink::on_header_complete`] follows. Parsers use it for
+    /// lines they see whole, so a sink can take both spans at once; the
+    /// default reports them as [`HttpSink::on_header_name`] and (when the
+    /// value is not empty) [`HttpSink::on_header_value`].
+    #[inline(always)]
+    fn on_header_line(&mut self, name: &[u8], value: &[u8]) {
+        self.on_header_name(name);
+        if !value.is_empty() {
+            self.on_header_value(value);
+        }
+    }
     /// One header (or trailer) field is complete.
     fn on_header_complete(&mut self) {}
     /// The head is complete. Returning `skip_body = true` says this message
