@@ -27,10 +27,8 @@ impl DescriptorsExhausted {
             rlim_max: 0,
         };
         // SAFETY: `saved` is a valid out-pointer for getrlimit.
-        assert_eq!(
-            unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut saved) },
-            0
-        );
+        let status = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut saved) };
+        assert_eq!(status, 0);
         // Room for what the test harness already has open, then no more.
         let low = libc::rlimit {
             rlim_cur: 256.min(saved.rlim_cur),
