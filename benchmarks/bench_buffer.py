@@ -4,6 +4,20 @@
     same total bytes and chunk sizes through octonaut.Buffer (blocking
     write/read), queue.Queue of bytes chunks, and os.pipe. All three are
     bounded to the same capacity. Goal: >= 2x queue.Queue.
+
+    How each producer obtains its chunks matters, so it is a column of its own:
+    - "same bytes": the writer sends one prebuilt ``bytes`` object over and
+      over. A Queue then only passes a reference (no byte is copied), while
+      Buffer copies it in and out and a pipe copies it through the kernel.
+    - "from scratch": the writer copies each chunk out of a reused
+      ``bytearray`` (what ``recv_into``/``readinto`` fill): the Queue writer
+      must ``put(bytes(scratch))``, since the scratch is about to be
+      overwritten; Buffer writes the scratch itself. Each writer copies once.
+    Readers: ``get()`` / ``read(65536)`` / ``os.read(65536)`` all end with a
+    ``bytes`` per call. The "readinto" rows show Buffer's reader filling one
+    preallocated ``bytearray`` instead (no allocation) against the same Queue.
+    Default capacity 256 KiB; 64 KiB chunks are also run through 1 MiB (the
+    Queue then holds 16 chunks, the pipe 1 MiB).
 (b) Single thread: fill the buffer, find b"\\n", consume lines, against the
     bytearray idiom (+=, find, del buf[:n]). Goal: >= 1.5x.
 
@@ -27,33 +41,51 @@ MB = 1e6
 
 
 # --- (a) cross-thread streaming ----------------------------------------------
+#
+# Every stream function moves `count` chunks of `len(chunk)` bytes from a
+# writer thread to the calling (reader) thread through a bound of `capacity`
+# bytes. `scratch=True` makes the writer copy each chunk out of a reused
+# bytearray (see the module docstring).
 
 
-def stream_buffer(total: int, chunk: bytes) -> None:
-    buf = octonaut.Buffer(CAPACITY)
+def stream_buffer(total: int, chunk: bytes, capacity: int = CAPACITY, scratch: bool = False,
+                  readinto: bool = False) -> None:  # fmt: skip
+    buf = octonaut.Buffer(capacity)
     count = total // len(chunk)
+    source = bytearray(chunk) if scratch else chunk
 
     def writer():
         write = buf.write
         for _ in range(count):
-            write(chunk, None)
+            write(source, None)
 
     thread = threading.Thread(target=writer)
     thread.start()
-    received, expected, read = 0, count * len(chunk), buf.read
-    while received < expected:
-        received += len(read(READ_SIZE, None))
+    received, expected = 0, count * len(chunk)
+    if readinto:
+        sink, fill = bytearray(READ_SIZE), buf.readinto
+        while received < expected:
+            received += fill(sink, None)
+    else:
+        read = buf.read
+        while received < expected:
+            received += len(read(READ_SIZE, None))
     thread.join()
 
 
-def stream_queue(total: int, chunk: bytes) -> None:
-    q: queue.Queue[bytes] = queue.Queue(maxsize=max(1, CAPACITY // len(chunk)))
+def stream_queue(total: int, chunk: bytes, capacity: int = CAPACITY, scratch: bool = False) -> None:
+    q: queue.Queue[bytes] = queue.Queue(maxsize=max(1, capacity // len(chunk)))
     count = total // len(chunk)
 
     def writer():
         put = q.put
-        for _ in range(count):
-            put(chunk)
+        if scratch:
+            source = bytearray(chunk)
+            for _ in range(count):
+                put(bytes(source))
+        else:
+            for _ in range(count):
+                put(chunk)
 
     thread = threading.Thread(target=writer)
     thread.start()
@@ -63,18 +95,19 @@ def stream_queue(total: int, chunk: bytes) -> None:
     thread.join()
 
 
-def stream_pipe(total: int, chunk: bytes) -> None:
+def stream_pipe(total: int, chunk: bytes, capacity: int = CAPACITY, scratch: bool = False) -> None:
     r, w = os.pipe()
     try:
-        fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, CAPACITY)
+        fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, capacity)
     except OSError:
         pass  # keep the default pipe size if the limit forbids it
     count = total // len(chunk)
+    source = bytearray(chunk) if scratch else chunk
 
     def writer():
         write = os.write
         for _ in range(count):
-            view = memoryview(chunk)
+            view = memoryview(source)
             while view:
                 view = view[write(w, view) :]
 
@@ -91,19 +124,28 @@ def stream_pipe(total: int, chunk: bytes) -> None:
 def cross_thread_rows(quick: bool) -> list[Row]:
     rows = []
     repeat = 3 if quick else 5
-    for size in (256, 4096, 65536):
+    plans = [(size, CAPACITY) for size in (256, 4096, 65536)] + [(65536, 1024 * 1024)]
+    for size, capacity in plans:
         total = (8 if quick else 32) * 1024 * 1024
         if size == 256:
             total //= 4  # per-chunk costs dominate; keep the run short
         chunk = random.Random(size).randbytes(size)
-        for name, fn in (("queue.Queue", stream_queue), ("os.pipe", stream_pipe)):
+        bound = f"{capacity // 1024} KiB"
+        cases = [  # (case, peer name, peer fn, our keyword arguments)
+            ("same bytes", "queue.Queue", stream_queue, {}),
+            ("same bytes", "os.pipe", stream_pipe, {}),
+            ("from scratch", "queue.Queue", stream_queue, {"scratch": True}),
+            ("same bytes, readinto", "queue.Queue", stream_queue, {"readinto": True}),
+        ]
+        for how, name, fn, ours in cases:
+            peer_scratch = ours.get("scratch", False)
             peer_s, ours_s = best_of_pair(
-                lambda fn=fn, t=total, c=chunk: fn(t, c),
-                lambda t=total, c=chunk: stream_buffer(t, c),
+                lambda fn=fn, t=total, c=chunk, k=capacity, s=peer_scratch: fn(t, c, k, s),
+                lambda t=total, c=chunk, k=capacity, o=ours: stream_buffer(t, c, k, **o),
                 repeat,
             )
             mb = total / MB
-            case = f"stream {size} B chunks"
+            case = f"{size} B chunks, {bound}, {how}"
             rows.append(Row(case, name, rate(mb, peer_s), rate(mb, ours_s), "MB/s"))
     return rows
 

@@ -22,7 +22,12 @@
 //! and call `py.check_signals()` between slices, so Ctrl-C works; the wakeup
 //! itself is the ring's futex `WaitPoint`, never sleep-polling. Copies of
 //! 1 MiB or more also run with the GIL released; shorter ones keep it, since
-//! a GIL hand-off costs more than a short memcpy.
+//! a GIL hand-off costs more than a short memcpy. A copy that follows a
+//! blocking wait is made before the GIL is taken back (the wait released it
+//! anyway): `write` copies into the ring as soon as room appears, and
+//! `read(n)` / `readinto` copy out as soon as bytes arrive, `read` into a
+//! result it allocated before waiting (for reads of 64 KiB or more), so that
+//! copy overlaps the other thread's work at no extra GIL hand-off.
 
 use std::cell::UnsafeCell;
 use std::ffi::c_int;
@@ -53,6 +58,9 @@ const WAIT_SLICE: Duration = Duration::from_millis(50);
 const DETACH_COPY: usize = 1024 * 1024;
 /// Searches over at least this many bytes run with the GIL released.
 const DETACH_SEARCH: usize = 256 * 1024;
+/// A `read(n)` that must wait allocates its result before waiting when `n`
+/// (capped at the capacity) is at least this long; see `Buffer::read`.
+const PREALLOCATE_READ: usize = 64 * 1024;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Buffer>()?;
@@ -228,6 +236,65 @@ fn copy_bytes(py: Python<'_>, from: Source, to: *mut u8) {
     }
 }
 
+/// The address of memory the caller owns exclusively for the duration of a
+/// copy: a fresh, not yet shared `bytes`, or an exported writable buffer.
+#[derive(Clone, Copy)]
+struct OutPtr(usize);
+
+/// What a reader's GIL-free wait achieved.
+enum Waited {
+    /// Nothing readable before the slice ended.
+    NotYet,
+    /// Bytes are readable; copy them with the GIL.
+    Ready,
+    /// The preallocated result was filled and consumed.
+    Copied,
+}
+
+/// A new `bytes` of `len` bytes with unspecified contents, and the address
+/// of its data. The caller fills all `len` bytes before any Python code can
+/// see the object.
+fn uninit_bytes(py: Python<'_>, len: usize) -> PyResult<(Bound<'_, PyBytes>, OutPtr)> {
+    let size = ffi::Py_ssize_t::try_from(len)
+        .map_err(|_| PyMemoryError::new_err("read size too large"))?;
+    // SAFETY: a NULL source asks CPython for a new, uninitialised bytes object
+    // of `size` bytes (documented API); we hold the GIL.
+    let raw = unsafe { ffi::PyBytes_FromStringAndSize(std::ptr::null(), size) };
+    // SAFETY: `raw` is a new reference, or NULL with an exception set.
+    let object = unsafe { Bound::from_owned_ptr_or_err(py, raw)? };
+    // SAFETY: PyBytes_FromStringAndSize returns a bytes object.
+    let bytes = unsafe { object.cast_into_unchecked::<PyBytes>() };
+    // SAFETY: `bytes` is a live bytes object; the pointer is to its data,
+    // which stays put while we hold the object.
+    let data = unsafe { ffi::PyBytes_AsString(bytes.as_ptr()) };
+    Ok((bytes, OutPtr(data as usize)))
+}
+
+/// Copies `source` into the ring and publishes it; the caller checked that
+/// `source.len` bytes are free.
+fn copy_into_ring(producer: &mut Producer, source: Source) {
+    let grant = producer.write_grant();
+    debug_assert!(grant.len() >= source.len);
+    // SAFETY: the grant holds at least `source.len` bytes the producer owns
+    // exclusively; `source` is pinned by its owner (see `Source`) and is never
+    // ring memory granted to us, so the ranges do not overlap.
+    unsafe { source.copy_to(grant.as_mut_ptr()) };
+    producer.commit_and_notify(source.len);
+}
+
+/// Copies the first `take` readable bytes to `out` and consumes them; the
+/// caller checked that `take` bytes are readable and that `out` has room.
+fn copy_out_of_ring(consumer: &mut Consumer, take: usize, out: OutPtr) {
+    let grant = consumer.read_grant();
+    debug_assert!(grant.len() >= take);
+    // SAFETY: `out` points at `take` writable bytes the caller owns
+    // exclusively (a fresh bytes object or an exported writable buffer, see
+    // `OutPtr`); the grant holds at least `take` readable bytes; the two never
+    // overlap (a read view of the ring is never writable).
+    unsafe { std::ptr::copy_nonoverlapping(grant.as_ptr(), out.0 as *mut u8, take) };
+    consumer.consume_and_notify(take);
+}
+
 /// A bounded byte buffer: a lock-free single-producer/single-consumer ring.
 #[pyclass(frozen, module = "octonaut._octonaut")]
 pub struct Buffer {
@@ -238,6 +305,9 @@ pub struct Buffer {
     read_exports: AtomicUsize,
     /// Live `writable()` exports: writing and committing are refused.
     write_exports: AtomicUsize,
+    /// Whether the reader's last blocking wait ended with a whole read's
+    /// worth of bytes: then the next wait preallocates its result (see `read`).
+    waits_fill_reads: AtomicBool,
 }
 
 impl Buffer {
@@ -285,23 +355,24 @@ impl Buffer {
         Ok(consumer)
     }
 
-    /// Waits (GIL released, in slices) until at least one byte is readable or
-    /// the deadline passes; returns the readable length.
-    fn wait_readable(
-        py: Python<'_>,
+    /// Copies the first `take` readable bytes into a new `bytes` and consumes
+    /// them; long copies run with the GIL released.
+    fn bytes_from_ring<'py>(
+        &self,
+        py: Python<'py>,
         consumer: &mut Consumer,
-        deadline: Deadline,
-    ) -> PyResult<usize> {
-        let mut len = consumer.len();
-        while len == 0 {
-            let Some(slice) = deadline.next_slice() else {
-                break;
-            };
-            py.detach(|| consumer.wait_for_len(1, slice));
-            py.check_signals()?;
-            len = consumer.len();
+        take: usize,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        if take < DETACH_COPY {
+            // One memcpy straight from the ring (`PyBytes::new_with` would
+            // zero-fill the new bytes first: a second pass over them).
+            let bytes = PyBytes::new(py, &consumer.read_grant()[..take]);
+            consumer.consume_and_notify(take);
+            return Ok(bytes);
         }
-        Ok(len)
+        let (bytes, out) = uninit_bytes(py, take)?;
+        py.detach(|| copy_out_of_ring(consumer, take, out));
+        Ok(bytes)
     }
 
     fn view<'py>(
@@ -370,6 +441,7 @@ impl Buffer {
             observer,
             read_exports: AtomicUsize::new(0),
             write_exports: AtomicUsize::new(0),
+            waits_fill_reads: AtomicBool::new(true),
         })
     }
 
@@ -427,27 +499,41 @@ impl Buffer {
             ));
         }
         let mut producer = self.producing()?;
-        loop {
-            let free = producer.free();
-            if free >= need {
-                break;
+        if need == 0 {
+            return Ok(());
+        }
+        if producer.free() >= need {
+            if need < DETACH_COPY {
+                copy_into_ring(&mut producer, source);
+            } else {
+                let producer = &mut *producer;
+                py.detach(move || copy_into_ring(producer, source));
             }
+            return Ok(());
+        }
+        loop {
             let Some(slice) = deadline.next_slice() else {
+                let free = producer.free();
                 return Err(errors::buffer_full(
                     py,
                     format!("cannot write {need} bytes: only {free} of {capacity} bytes are free"),
                 ));
             };
             let producer = &mut *producer;
-            py.detach(|| producer.wait_for_free(need, slice));
+            // The GIL is released for the wait anyway: copy before taking it
+            // back, so the copy overlaps the reader's work at no extra cost.
+            let written = py.detach(move || {
+                let ready = producer.wait_for_free(need, slice);
+                if ready {
+                    copy_into_ring(producer, source);
+                }
+                ready
+            });
+            if written {
+                return Ok(());
+            }
             py.check_signals()?;
         }
-        if need > 0 {
-            let grant = producer.write_grant();
-            copy_bytes(py, source, grant.as_mut_ptr());
-            producer.commit_and_notify(need);
-        }
-        Ok(())
     }
 
     /// A writable memoryview over all free space (contiguous); then `commit(n)`.
@@ -498,33 +584,73 @@ impl Buffer {
     ) -> PyResult<Bound<'py, PyBytes>> {
         let deadline = Deadline::from_timeout(timeout)?;
         let mut consumer = self.consuming()?;
-        let len = if n == 0 {
-            0
-        } else {
-            Self::wait_readable(py, &mut consumer, deadline)?
+        let want = usize::try_from(n).ok();
+        if want == Some(0) {
+            return Ok(PyBytes::new(py, b""));
+        }
+        let len = consumer.len();
+        if len > 0 {
+            let take = want.map_or(len, |w| w.min(len));
+            return self.bytes_from_ring(py, &mut consumer, take);
+        }
+        // Nothing readable: the wait releases the GIL. For a large read, the
+        // result is allocated before waiting, so that if the arrival fills it
+        // the copy runs before the GIL is taken back (overlapping the writer)
+        // -- unless the last wait's arrival was too short to fill a read,
+        // which would waste the allocation.
+        let target = want.map(|w| w.min(self.observer.capacity()));
+        let early = match target {
+            Some(t) if t >= PREALLOCATE_READ && self.waits_fill_reads.load(Ordering::Relaxed) => {
+                Some(uninit_bytes(py, t)?)
+            }
+            _ => None,
         };
-        let take = usize::try_from(n).map_or(len, |n| n.min(len));
-        let grant = consumer.read_grant();
-        let bytes = if take < DETACH_COPY {
-            // One memcpy straight from the ring (`new_with` would zero-fill
-            // the new bytes first: a second pass over them).
-            PyBytes::new(py, &grant[..take])
-        } else {
-            let source = Source {
-                ptr: grant.as_ptr(),
-                len: take,
+        loop {
+            let Some(slice) = deadline.next_slice() else {
+                return Ok(PyBytes::new(py, b""));
             };
-            PyBytes::new_with(py, take, |out| {
-                copy_bytes(py, source, out.as_mut_ptr());
-                Ok(())
-            })?
-        };
-        consumer.consume_and_notify(take);
-        Ok(bytes)
+            let consumer = &mut *consumer;
+            let out = early.as_ref().map(|(_, out)| *out);
+            let waited = py.detach(|| {
+                if !consumer.wait_for_len(1, slice) {
+                    return Waited::NotYet;
+                }
+                match (target, out) {
+                    (Some(t), Some(out)) if consumer.len() >= t => {
+                        copy_out_of_ring(consumer, t, out);
+                        Waited::Copied
+                    }
+                    _ => Waited::Ready,
+                }
+            });
+            match waited {
+                Waited::Copied => {
+                    self.waits_fill_reads.store(true, Ordering::Relaxed);
+                    let (bytes, _) = early.expect("Copied implies a preallocated result");
+                    return Ok(bytes);
+                }
+                Waited::Ready => {
+                    let len = consumer.len();
+                    let take = want.map_or(len, |w| w.min(len));
+                    self.waits_fill_reads
+                        .store(target.is_some_and(|t| len >= t), Ordering::Relaxed);
+                    return self.bytes_from_ring(py, consumer, take);
+                }
+                Waited::NotYet => py.check_signals()?,
+            }
+        }
     }
 
-    /// Moves up to `len(b)` bytes into the writable buffer `b`; returns the count.
-    fn readinto(&self, py: Python<'_>, b: &Bound<'_, PyAny>) -> PyResult<usize> {
+    /// Moves up to `len(b)` bytes into the writable buffer `b`; returns the
+    /// count. With a timeout, waits (like `read`) for at least one byte.
+    #[pyo3(signature = (b, timeout = Some(0.0)), text_signature = "($self, b, timeout=0)")]
+    fn readinto(
+        &self,
+        py: Python<'_>,
+        b: &Bound<'_, PyAny>,
+        timeout: Option<f64>,
+    ) -> PyResult<usize> {
+        let deadline = Deadline::from_timeout(timeout)?;
         let target = PyUntypedBuffer::get(b)?;
         if target.readonly() {
             return Err(PyTypeError::new_err("readinto() argument must be writable"));
@@ -534,16 +660,42 @@ impl Buffer {
                 "readinto() argument must be C-contiguous",
             ));
         }
+        let room = target.len_bytes();
+        let out = OutPtr(target.buf_ptr() as usize);
         let mut consumer = self.consuming()?;
-        let grant = consumer.read_grant();
-        let take = grant.len().min(target.len_bytes());
-        let source = Source {
-            ptr: grant.as_ptr(),
-            len: take,
-        };
-        copy_bytes(py, source, target.buf_ptr() as *mut u8);
-        consumer.consume_and_notify(take);
-        Ok(take)
+        if room == 0 {
+            return Ok(0);
+        }
+        let len = consumer.len();
+        if len > 0 {
+            let take = len.min(room);
+            if take < DETACH_COPY {
+                copy_out_of_ring(&mut consumer, take, out);
+            } else {
+                let consumer = &mut *consumer;
+                py.detach(move || copy_out_of_ring(consumer, take, out));
+            }
+            return Ok(take);
+        }
+        loop {
+            let Some(slice) = deadline.next_slice() else {
+                return Ok(0);
+            };
+            let consumer = &mut *consumer;
+            // As in `read`: the copy follows the wait before the GIL returns.
+            let moved = py.detach(move || {
+                if !consumer.wait_for_len(1, slice) {
+                    return 0;
+                }
+                let take = consumer.len().min(room);
+                copy_out_of_ring(consumer, take, out);
+                take
+            });
+            if moved > 0 {
+                return Ok(moved);
+            }
+            py.check_signals()?;
+        }
     }
 
     /// Consumes and returns one complete line including b"\n", or b"".
