@@ -33,7 +33,7 @@ import random
 import threading
 
 import octonaut
-from _harness import Row, best_of_pair, parse_args, print_table, rate
+from _harness import Row, best_of, best_of_pair, parse_args, print_table, rate
 
 CAPACITY = 256 * 1024
 READ_SIZE = 64 * 1024  # what a reader asks for per call (os.read, Buffer.read)
@@ -150,6 +150,75 @@ def cross_thread_rows(quick: bool) -> list[Row]:
     return rows
 
 
+# --- (a') the same hand-over in ONE thread: the CPU cost per chunk ------------
+#
+# No thread switches and no GIL hand-offs: what is left is the work each side
+# must do per chunk (a Queue passes a reference, Buffer copies in and out).
+# Two threads can only beat these figures by running the two halves at once.
+
+
+def one_thread_buffer(total: int, chunk: bytes, scratch: bool = False,
+                      readinto: bool = False) -> None:  # fmt: skip
+    buf = octonaut.Buffer(CAPACITY)
+    source = bytearray(chunk) if scratch else chunk
+    write, read, fill, sink = buf.write, buf.read, buf.readinto, bytearray(len(chunk))
+    for _ in range(total // len(chunk)):
+        write(source)
+        if readinto:
+            fill(sink)
+        else:
+            read(len(chunk))
+
+
+def one_thread_queue(total: int, chunk: bytes, scratch: bool = False) -> None:
+    q: queue.Queue[bytes] = queue.Queue(maxsize=max(1, CAPACITY // len(chunk)))
+    put, get = q.put, q.get
+    if scratch:
+        source = bytearray(chunk)
+        for _ in range(total // len(chunk)):
+            put(bytes(source))
+            get()
+    else:
+        for _ in range(total // len(chunk)):
+            put(chunk)
+            get()
+
+
+def one_thread_rows(quick: bool) -> list[Row]:
+    total = (8 if quick else 32) * 1024 * 1024
+    chunk = random.Random(1).randbytes(65536)
+    repeat = 3 if quick else 5
+    mb = total / MB
+    rows = []
+    for how, peer_kw, ours_kw in (
+        ("same bytes", {}, {}),
+        ("from scratch", {"scratch": True}, {"scratch": True}),
+        ("same bytes, readinto", {}, {"readinto": True}),
+    ):
+        peer_s, ours_s = best_of_pair(
+            lambda k=peer_kw: one_thread_queue(total, chunk, **k),
+            lambda k=ours_kw: one_thread_buffer(total, chunk, **k),
+            repeat,
+        )
+        rows.append(Row(f"65536 B chunks, one thread, {how}", "queue.Queue", rate(mb, peer_s),
+                        rate(mb, ours_s), "MB/s"))  # fmt: skip
+    return rows
+
+
+def copy_rate(quick: bool) -> float:
+    """MB/s of one 64 KiB copy into a new object, bytes(bytearray): the unit
+    of work a Buffer pays twice per chunk (in and out) and a Queue of
+    prebuilt bytes never pays."""
+    total = (8 if quick else 32) * 1024 * 1024
+    source = bytearray(random.Random(1).randbytes(65536))
+
+    def copies() -> None:
+        for _ in range(total // 65536):
+            bytes(source)  # freed at once, as a consumer would free it
+
+    return rate(total / MB, best_of(copies, 3 if quick else 5))
+
+
 # --- (b) single-thread line framing ------------------------------------------
 
 
@@ -221,6 +290,8 @@ def single_thread_rows(quick: bool) -> list[Row]:
 def main() -> None:
     args = parse_args(__doc__)
     print_table("Buffer (a): cross-thread streaming", cross_thread_rows(args.quick))
+    print_table("Buffer (a'): the same hand-over in one thread", one_thread_rows(args.quick))
+    print(f"copy reference: bytes(bytearray(64 KiB)) at {copy_rate(args.quick):,.0f} MB/s\n")
     print_table("Buffer (b): single-thread line framing", single_thread_rows(args.quick))
 
 
