@@ -502,18 +502,18 @@ impl Buffer {
         if need == 0 {
             return Ok(());
         }
-        if producer.free() >= need {
-            if need < DETACH_COPY {
-                copy_into_ring(&mut producer, source);
-            } else {
-                let producer = &mut *producer;
-                py.detach(move || copy_into_ring(producer, source));
-            }
-            return Ok(());
-        }
         loop {
+            let free = producer.free();
+            if free >= need {
+                if need < DETACH_COPY {
+                    copy_into_ring(&mut producer, source);
+                } else {
+                    let producer = &mut *producer;
+                    py.detach(move || copy_into_ring(producer, source));
+                }
+                return Ok(());
+            }
             let Some(slice) = deadline.next_slice() else {
-                let free = producer.free();
                 return Err(errors::buffer_full(
                     py,
                     format!("cannot write {need} bytes: only {free} of {capacity} bytes are free"),
@@ -600,14 +600,21 @@ impl Buffer {
         // which would waste the allocation.
         let target = want.map(|w| w.min(self.observer.capacity()));
         let early = match target {
-            Some(t) if t >= PREALLOCATE_READ && self.waits_fill_reads.load(Ordering::Relaxed) => {
+            Some(t)
+                if t >= PREALLOCATE_READ
+                    && !matches!(deadline, Deadline::Now)
+                    && self.waits_fill_reads.load(Ordering::Relaxed) =>
+            {
                 Some(uninit_bytes(py, t)?)
             }
             _ => None,
         };
         loop {
             let Some(slice) = deadline.next_slice() else {
-                return Ok(PyBytes::new(py, b""));
+                // Time is up; still return whatever arrived meanwhile.
+                let len = consumer.len();
+                let take = want.map_or(len, |w| w.min(len));
+                return self.bytes_from_ring(py, &mut consumer, take);
             };
             let consumer = &mut *consumer;
             let out = early.as_ref().map(|(_, out)| *out);
@@ -679,7 +686,10 @@ impl Buffer {
         }
         loop {
             let Some(slice) = deadline.next_slice() else {
-                return Ok(0);
+                // Time is up; still move whatever arrived meanwhile.
+                let take = consumer.len().min(room);
+                copy_out_of_ring(&mut consumer, take, out);
+                return Ok(take);
             };
             let consumer = &mut *consumer;
             // As in `read`: the copy follows the wait before the GIL returns.
