@@ -21,8 +21,12 @@
 //! Blocking: waits release the GIL (`py.detach`) in slices of at most 50 ms
 //! and call `py.check_signals()` between slices, so Ctrl-C works; the wakeup
 //! itself is the ring's futex `WaitPoint`, never sleep-polling. Copies of
-//! 1 MiB or more also run with the GIL released; shorter ones keep it, since
-//! a GIL hand-off costs more than a short memcpy. A copy that follows a
+//! 64 KiB or more also run with the GIL released; shorter ones keep it, since
+//! a GIL hand-off costs more than a short memcpy. Taking the GIL back after a
+//! GIL-free section first spins briefly until the Buffer's other thread has
+//! let go of it ([`GilHandoff`]), so the writer's and the reader's copies
+//! overlap on two cores instead of each queueing in CPython's GIL wait (which
+//! made releasing the GIL for 64 KiB copies a loss before). A copy that follows a
 //! blocking wait is made before the GIL is taken back (the wait released it
 //! anyway): `write` copies into the ring as soon as room appears, and
 //! `read(n)` / `readinto` copy out as soon as bytes arrive, `read` into a
@@ -32,7 +36,7 @@
 use std::cell::UnsafeCell;
 use std::ffi::c_int;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use octonaut_core::ring::{ring, Consumer, Mirroring, Producer, RingError, RingObserver};
@@ -49,13 +53,14 @@ use crate::errors;
 
 /// Longest a blocking call sleeps before checking for signals.
 const WAIT_SLICE: Duration = Duration::from_millis(50);
-/// Copies at least this long run with the GIL released. Shorter copies keep
-/// it: releasing hands the GIL to the other (waiting) thread, and taking it
-/// back costs a wakeup or a wait for that thread's next release, which for a
-/// 64 KiB memcpy (a few microseconds) costs more than the copy itself
-/// (measured: 64 KiB cross-thread streaming went from ~2.0 to ~3.8 GB/s
-/// median when such copies stopped detaching).
-const DETACH_COPY: usize = 1024 * 1024;
+/// Copies at least this long run with the GIL released (see [`GilHandoff`]
+/// for why that pays off only with the hand-off spin).
+const DETACH_COPY: usize = 64 * 1024;
+/// How long a thread coming back from a GIL-free section spins for the other
+/// thread of the Buffer to let go of the GIL before queueing for it.
+const HANDOFF_SPIN: Duration = Duration::from_micros(20);
+/// After a spin that timed out, this many GIL-free sections skip the spin.
+const HANDOFF_BACKOFF: u32 = 64;
 /// Searches over at least this many bytes run with the GIL released.
 const DETACH_SEARCH: usize = 256 * 1024;
 /// A `read(n)` that must wait allocates its result before waiting when `n`
@@ -295,6 +300,101 @@ fn copy_out_of_ring(consumer: &mut Consumer, take: usize, out: OutPtr) {
     consumer.consume_and_notify(take);
 }
 
+/// Which of the Buffer's two threads is (about to be) holding the GIL.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Role {
+    Writer = 1,
+    Reader = 2,
+}
+
+/// No thread of this Buffer holds the GIL (as far as the hint knows).
+const NOBODY: u8 = 0;
+
+/// A hint of which of the Buffer's two threads holds the GIL, so a thread
+/// coming back from a GIL-free copy or wait can wait for the other one to let
+/// go of it by spinning, instead of queueing in CPython's GIL wait (a futex
+/// sleep, then a wakeup of tens of microseconds -- during which the other
+/// thread often takes the GIL back, so the sleeper waits again).
+///
+/// With it, a writer and a reader streaming large chunks take turns on the
+/// GIL only for their Python-level work while their copies overlap on two
+/// cores. It is only a hint: correctness never depends on it, a thread never
+/// spins longer than [`HANDOFF_SPIN`], and after a spin that timed out (the
+/// other thread busy in long Python work, or descheduled) spinning pauses for
+/// [`HANDOFF_BACKOFF`] sections so a mismatched pattern cannot keep burning
+/// CPU.
+struct GilHandoff {
+    holder: AtomicU8,
+    backoff: AtomicU32,
+}
+
+impl GilHandoff {
+    fn new() -> Self {
+        GilHandoff {
+            holder: AtomicU8::new(NOBODY),
+            backoff: AtomicU32::new(0),
+        }
+    }
+
+    /// Records that `role`'s thread holds the GIL (called with the GIL).
+    fn hold(&self, role: Role) {
+        if self.holder.load(Ordering::Relaxed) != role as u8 {
+            self.holder.store(role as u8, Ordering::Relaxed);
+        }
+    }
+
+    /// Runs `work` with the GIL released, then takes the GIL back, first
+    /// spinning (briefly) until the other thread has released it.
+    fn detach<T: Send>(&self, py: Python<'_>, role: Role, work: impl FnOnce() -> T + Send) -> T {
+        py.detach(|| {
+            let _ = self.holder.compare_exchange(
+                role as u8,
+                NOBODY,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+            let out = work();
+            self.reclaim(role);
+            out
+        })
+    }
+
+    fn reclaim(&self, role: Role) {
+        let claim = || match self.holder.compare_exchange(
+            NOBODY,
+            role as u8,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => true,
+            Err(holder) => holder == role as u8,
+        };
+        if claim() {
+            return;
+        }
+        let backoff = self.backoff.load(Ordering::Relaxed);
+        if backoff > 0 {
+            self.backoff.store(backoff - 1, Ordering::Relaxed);
+        } else {
+            let start = Instant::now();
+            let mut spins = 0u32;
+            loop {
+                std::hint::spin_loop();
+                if claim() {
+                    return;
+                }
+                spins = spins.wrapping_add(1);
+                if spins % 32 == 0 && start.elapsed() >= HANDOFF_SPIN {
+                    self.backoff.store(HANDOFF_BACKOFF, Ordering::Relaxed);
+                    break;
+                }
+            }
+        }
+        self.holder.store(role as u8, Ordering::Relaxed);
+    }
+}
+
 /// A bounded byte buffer: a lock-free single-producer/single-consumer ring.
 #[pyclass(frozen, module = "octonaut._octonaut")]
 pub struct Buffer {
@@ -308,6 +408,7 @@ pub struct Buffer {
     /// Whether the reader's last blocking wait ended with a whole read's
     /// worth of bytes: then the next wait preallocates its result (see `read`).
     waits_fill_reads: AtomicBool,
+    handoff: GilHandoff,
 }
 
 impl Buffer {
@@ -371,7 +472,8 @@ impl Buffer {
             return Ok(bytes);
         }
         let (bytes, out) = uninit_bytes(py, take)?;
-        py.detach(|| copy_out_of_ring(consumer, take, out));
+        self.handoff
+            .detach(py, Role::Reader, || copy_out_of_ring(consumer, take, out));
         Ok(bytes)
     }
 
@@ -442,6 +544,7 @@ impl Buffer {
             read_exports: AtomicUsize::new(0),
             write_exports: AtomicUsize::new(0),
             waits_fill_reads: AtomicBool::new(true),
+            handoff: GilHandoff::new(),
         })
     }
 
@@ -499,6 +602,7 @@ impl Buffer {
             ));
         }
         let mut producer = self.producing()?;
+        self.handoff.hold(Role::Writer);
         if need == 0 {
             return Ok(());
         }
@@ -509,7 +613,8 @@ impl Buffer {
                     copy_into_ring(&mut producer, source);
                 } else {
                     let producer = &mut *producer;
-                    py.detach(move || copy_into_ring(producer, source));
+                    self.handoff
+                        .detach(py, Role::Writer, move || copy_into_ring(producer, source));
                 }
                 return Ok(());
             }
@@ -522,7 +627,7 @@ impl Buffer {
             let producer = &mut *producer;
             // The GIL is released for the wait anyway: copy before taking it
             // back, so the copy overlaps the reader's work at no extra cost.
-            let written = py.detach(move || {
+            let written = self.handoff.detach(py, Role::Writer, move || {
                 let ready = producer.wait_for_free(need, slice);
                 if ready {
                     copy_into_ring(producer, source);
@@ -584,6 +689,7 @@ impl Buffer {
     ) -> PyResult<Bound<'py, PyBytes>> {
         let deadline = Deadline::from_timeout(timeout)?;
         let mut consumer = self.consuming()?;
+        self.handoff.hold(Role::Reader);
         let want = usize::try_from(n).ok();
         if want == Some(0) {
             return Ok(PyBytes::new(py, b""));
@@ -618,7 +724,7 @@ impl Buffer {
             };
             let consumer = &mut *consumer;
             let out = early.as_ref().map(|(_, out)| *out);
-            let waited = py.detach(|| {
+            let waited = self.handoff.detach(py, Role::Reader, || {
                 if !consumer.wait_for_len(1, slice) {
                     return Waited::NotYet;
                 }
@@ -670,6 +776,7 @@ impl Buffer {
         let room = target.len_bytes();
         let out = OutPtr(target.buf_ptr() as usize);
         let mut consumer = self.consuming()?;
+        self.handoff.hold(Role::Reader);
         if room == 0 {
             return Ok(0);
         }
@@ -680,7 +787,9 @@ impl Buffer {
                 copy_out_of_ring(&mut consumer, take, out);
             } else {
                 let consumer = &mut *consumer;
-                py.detach(move || copy_out_of_ring(consumer, take, out));
+                self.handoff.detach(py, Role::Reader, move || {
+                    copy_out_of_ring(consumer, take, out)
+                });
             }
             return Ok(take);
         }
@@ -693,7 +802,7 @@ impl Buffer {
             };
             let consumer = &mut *consumer;
             // As in `read`: the copy follows the wait before the GIL returns.
-            let moved = py.detach(move || {
+            let moved = self.handoff.detach(py, Role::Reader, move || {
                 if !consumer.wait_for_len(1, slice) {
                     return 0;
                 }
