@@ -36,7 +36,7 @@
 use std::cell::UnsafeCell;
 use std::ffi::c_int;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use octonaut_core::ring::{ring, Consumer, Mirroring, Producer, RingError, RingObserver};
@@ -59,8 +59,6 @@ const DETACH_COPY: usize = 64 * 1024;
 /// How long a thread coming back from a GIL-free section spins for the other
 /// thread of the Buffer to let go of the GIL before queueing for it.
 const HANDOFF_SPIN: Duration = Duration::from_micros(20);
-/// After a spin that timed out, this many GIL-free sections skip the spin.
-const HANDOFF_BACKOFF: u32 = 64;
 /// Searches over at least this many bytes run with the GIL released.
 const DETACH_SEARCH: usize = 256 * 1024;
 /// A `read(n)` that must wait allocates its result before waiting when `n`
@@ -319,21 +317,18 @@ const NOBODY: u8 = 0;
 ///
 /// With it, a writer and a reader streaming large chunks take turns on the
 /// GIL only for their Python-level work while their copies overlap on two
-/// cores. It is only a hint: correctness never depends on it, a thread never
-/// spins longer than [`HANDOFF_SPIN`], and after a spin that timed out (the
-/// other thread busy in long Python work, or descheduled) spinning pauses for
-/// [`HANDOFF_BACKOFF`] sections so a mismatched pattern cannot keep burning
-/// CPU.
+/// cores. It is only a hint: correctness never depends on it, and a thread
+/// never spins longer than [`HANDOFF_SPIN`] per GIL-free section (then it
+/// queues for the GIL as usual: the other thread is in long Python work, or
+/// descheduled).
 struct GilHandoff {
     holder: AtomicU8,
-    backoff: AtomicU32,
 }
 
 impl GilHandoff {
     fn new() -> Self {
         GilHandoff {
             holder: AtomicU8::new(NOBODY),
-            backoff: AtomicU32::new(0),
         }
     }
 
@@ -373,24 +368,20 @@ impl GilHandoff {
         if claim() {
             return;
         }
-        let backoff = self.backoff.load(Ordering::Relaxed);
-        if backoff > 0 {
-            self.backoff.store(backoff - 1, Ordering::Relaxed);
-        } else {
-            let start = Instant::now();
-            let mut spins = 0u32;
-            loop {
-                std::hint::spin_loop();
-                if claim() {
-                    return;
-                }
-                spins = spins.wrapping_add(1);
-                if spins % 32 == 0 && start.elapsed() >= HANDOFF_SPIN {
-                    self.backoff.store(HANDOFF_BACKOFF, Ordering::Relaxed);
-                    break;
-                }
+        let start = Instant::now();
+        let mut spins = 0u32;
+        loop {
+            std::hint::spin_loop();
+            if claim() {
+                return;
+            }
+            spins = spins.wrapping_add(1);
+            if spins % 32 == 0 && start.elapsed() >= HANDOFF_SPIN {
+                break;
             }
         }
+        // The other thread kept the GIL (long Python work, or descheduled):
+        // queue for it as usual.
         self.holder.store(role as u8, Ordering::Relaxed);
     }
 }
