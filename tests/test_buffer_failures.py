@@ -184,3 +184,61 @@ def test_commit_more_than_free_raises_value_error(mirrored):
     with pytest.raises(ValueError):
         buf.commit(buf.capacity - 2)
     assert contents(buf) == b"abc"
+
+
+# memfd_create needs a file descriptor: with every descriptor in use it fails
+# (EMFILE), for real, so mirrored=None must fall back to the heap.
+FALLBACK_SCRIPT = textwrap.dedent(
+    """
+    import errno, resource
+    import octonaut
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, 256), hard))
+    hogs = []
+    try:
+        while True:
+            hogs.append(open("/dev/null", "rb"))
+    except OSError as err:
+        assert err.errno == errno.EMFILE, err
+    try:
+        octonaut.Buffer(5000, mirrored=True)
+    except OSError as err:
+        assert "mirrored mapping unavailable" in str(err), err
+    else:
+        raise AssertionError("mirrored=True succeeded without descriptors")
+    buf = octonaut.Buffer(5000)  # mirrored=None: must fall back
+    assert buf.mirrored is False and buf.capacity == 5000, (buf.mirrored, buf.capacity)
+    model = bytearray()
+    stream = bytes(range(256)) * 40
+    written = 0
+    for step in range(3000):
+        size = 1 + (step * 7919) % 3000
+        if size <= buf.free:
+            chunk = stream[written % 256 : written % 256 + size]
+            buf.write(chunk)
+            model += chunk
+            written += size
+        with buf.peek() as view:
+            assert bytes(view) == model
+        assert buf.find(b"\\xff\\x00") == model.find(b"\\xff\\x00")
+        if model:
+            assert buf[-1] == model[-1] and buf[0:7] == bytes(model[0:7])
+        take = (step * 104729) % (len(model) + 1)
+        assert buf.read(take) == bytes(model[:take])
+        del model[:take]
+    assert buf.tell() > 50 * buf.capacity, buf.tell()
+    for hog in hogs:
+        hog.close()
+    assert octonaut.Buffer(5000).mirrored is True  # descriptors are back
+    print("ok")
+    """
+)
+
+
+def test_mirrored_none_falls_back_to_the_heap_when_memfd_fails():
+    out = subprocess.run(
+        [sys.executable, "-c", FALLBACK_SCRIPT], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, (out.returncode, out.stderr)
+    assert out.stdout.strip() == "ok"

@@ -286,3 +286,139 @@ def test_ctrl_c_interrupts_a_blocking_wait(how, side):
     assert word == "interrupted"
     # Interrupted ~0.3 s in; the wait checks signals at least every 50 ms.
     assert 0.25 <= float(seconds) < 2.0, seconds
+
+
+@pytest.mark.parametrize("mirrored", [True, False], ids=["mirrored", "heap"])
+def test_large_chunks_take_the_gil_free_copy_paths_and_keep_every_byte(mirrored):
+    """Chunks of 32 KiB-1 MiB through a 1 MiB Buffer: writes, reads and
+    readinto calls long enough to copy with the GIL released, including the
+    copy a reader makes right after a blocking wait (into a result allocated
+    before waiting) and the copy a writer makes right after waiting for room."""
+    capacity = 1024 * 1024
+    total = 96 * 1024 * 1024
+    buf = octonaut.Buffer(capacity, mirrored=mirrored)
+    block = memoryview(random.Random(4).randbytes(4 * 1024 * 1024))
+    errors: list[BaseException] = []
+    sent, received = hashlib.blake2b(), hashlib.blake2b()
+    received_bytes = 0
+
+    def writer():
+        rng = random.Random(5)
+        remaining = total
+        try:
+            while remaining:
+                n = min(remaining, rng.randrange(32 * 1024, capacity + 1))
+                start = rng.randrange(0, len(block) - n)
+                chunk = block[start : start + n]
+                if rng.random() < 0.5:
+                    chunk = bytes(chunk)  # the bytes fast path as well as exports
+                buf.write(chunk, timeout=None)
+                sent.update(chunk)
+                remaining -= n
+                if rng.random() < 0.05:
+                    time.sleep(0.002)  # let the reader find the buffer empty
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    def reader():
+        nonlocal received_bytes
+        rng = random.Random(6)
+        sink = bytearray(2 * capacity)
+        try:
+            while received_bytes < total:
+                if rng.random() < 0.4:
+                    view = memoryview(sink)[: rng.randrange(32 * 1024, 2 * capacity)]
+                    n = buf.readinto(view, timeout=10.0)
+                    assert n, "reader starved for 10 s"
+                    received.update(view[:n])
+                else:
+                    data = buf.read(rng.randrange(32 * 1024, 2 * capacity), timeout=10.0)
+                    assert data, "reader starved for 10 s"
+                    n = len(data)
+                    received.update(data)
+                received_bytes += n
+                if rng.random() < 0.05:
+                    time.sleep(0.002)  # let the writer find the buffer full
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "stream did not finish in 120 s"
+    assert not errors, errors
+    assert received_bytes == total
+    assert sent.hexdigest() == received.hexdigest()
+    assert buf.tell() == total and len(buf) == 0
+
+
+def test_readinto_with_a_timeout_waits_for_the_first_byte():
+    buf = octonaut.Buffer(4096)
+    target = bytearray(100)
+    started = time.perf_counter()
+    assert buf.readinto(target, timeout=0.05) == 0
+    assert time.perf_counter() - started >= 0.04
+    assert buf.readinto(target) == 0  # the default never waits
+
+    def late_writer():
+        time.sleep(0.05)
+        buf.write(b"hello")
+
+    thread = threading.Thread(target=late_writer)
+    thread.start()
+    started = time.perf_counter()
+    assert buf.readinto(target, timeout=None) == 5
+    thread.join()
+    assert bytes(target[:5]) == b"hello"
+    assert time.perf_counter() - started < 5
+    with pytest.raises(ValueError):
+        buf.readinto(target, timeout=-1)
+
+
+@pytest.mark.parametrize("mirrored", [True, False], ids=["mirrored", "heap"])
+def test_blocked_large_reads_get_exactly_what_arrived(mirrored):
+    """A read(n) of 64 KiB or more that has to wait allocates its result
+    before waiting; whatever arrives (more than n, fewer than n, or exactly
+    capacity bytes), it must return the same bytes as a plain read."""
+    buf = octonaut.Buffer(256 * 1024, mirrored=mirrored)
+    capacity = buf.capacity
+    stream = random.Random(7).randbytes(4 * capacity)
+    position = 0
+
+    def write_later(n: int) -> threading.Thread:
+        nonlocal position
+        chunk = stream[position : position + n]
+        position += n
+
+        def writer():
+            time.sleep(0.02)  # the reader is waiting by then
+            buf.write(chunk, timeout=None)
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        return thread
+
+    expected = memoryview(stream)
+    consumed = 0
+    # (bytes that arrive, n asked for): more than n; fewer (the preallocated
+    # result goes unused); fewer again (no preallocation after a short one);
+    # a full capacity for n > capacity; exactly n.
+    for arriving, n in [
+        (200_000, 100_000),
+        (10, 100_000),
+        (70_000, 100_000),
+        (capacity, 10 * capacity),
+        (65_536, 65_536),
+    ]:
+        thread = write_later(arriving)
+        data = buf.read(n, timeout=10.0)
+        thread.join()
+        assert len(data) == min(arriving, n, capacity)
+        assert data == expected[consumed : consumed + len(data)]
+        consumed += len(data)
+        rest = buf.read()  # drain what the read left behind
+        assert rest == expected[consumed : consumed + len(rest)]
+        consumed += len(rest)
+        assert consumed == position and len(buf) == 0

@@ -103,9 +103,15 @@ class Buffer:
         ``b""`` when nothing arrived in time.
         """
 
-    def readinto(self, b: _BytesLike, /) -> int:
+    def readinto(self, b: _BytesLike, timeout: float | None = 0) -> int:
         """Move up to ``len(b)`` readable bytes into the writable buffer ``b``;
-        return how many. Never waits (returns 0 when empty)."""
+        return how many.
+
+        Like ``read``: if the buffer is empty and ``len(b) > 0``, waits (GIL
+        released) until at least one byte arrives or the timeout runs out
+        (``timeout=0``, the default: no wait, ``None``: forever); returns 0 when
+        nothing arrived in time.
+        """
 
     def readline(self, limit: int = -1) -> bytes:
         """Consume and return one complete line including ``b"\\n"``, or ``b""``

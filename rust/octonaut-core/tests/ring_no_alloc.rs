@@ -7,7 +7,7 @@
 //! 10+ MiB stream.
 #![cfg(not(loom))]
 
-use octonaut_core::ring::{ring, Mirroring};
+use octonaut_core::ring::{ring_with_wakeup, Mirroring, Wakeup};
 use std::time::Duration;
 
 #[path = "support/counting_alloc.rs"]
@@ -21,8 +21,12 @@ static GLOBAL: CountingAllocator = CountingAllocator;
 #[test]
 fn streaming_after_warm_up_allocates_nothing() {
     assert_counter_works();
-    for mode in [Mirroring::Required, Mirroring::Disabled] {
-        let (mut tx, mut rx) = ring(4096, mode).unwrap();
+    for (mode, wakeup) in [
+        (Mirroring::Required, Wakeup::Native),
+        (Mirroring::Disabled, Wakeup::Native),
+        (Mirroring::Required, Wakeup::Condvar),
+    ] {
+        let (mut tx, mut rx) = ring_with_wakeup(4096, mode, wakeup).unwrap();
         let chunk = [0x5Au8; 700];
         let mut out = [0u8; 1000];
         let mut stream = |rounds: usize| {
@@ -44,6 +48,9 @@ fn streaming_after_warm_up_allocates_nothing() {
         stream(100); // warm-up
         let (moved, allocations) = count_allocations(|| stream(20_000));
         assert!(moved > 10_000_000, "{mode:?}: only {moved} bytes moved");
-        assert_eq!(allocations, 0, "{mode:?}: steady state allocated");
+        assert_eq!(
+            allocations, 0,
+            "{mode:?}/{wakeup:?}: steady state allocated"
+        );
     }
 }

@@ -9,7 +9,7 @@
 //! uses a capacity (1000) that is not a power of two or a page multiple.
 #![cfg(not(loom))]
 
-use octonaut_core::ring::{ring, Mirroring};
+use octonaut_core::ring::{ring_with_wakeup, Mirroring, Wakeup};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::time::Duration;
@@ -30,7 +30,15 @@ fn fnv(hash: u64, bytes: &[u8]) -> u64 {
 }
 
 fn stream(mode: Mirroring, capacity: usize, blocking: bool) {
-    let (mut tx, mut rx) = ring(capacity, mode).unwrap();
+    stream_with(mode, capacity, blocking, Wakeup::Native);
+}
+
+fn stream_with(mode: Mirroring, capacity: usize, blocking: bool, wakeup: Wakeup) {
+    let (mut tx, mut rx) = ring_with_wakeup(capacity, mode, wakeup).unwrap();
+    assert_eq!(
+        tx.observer().wakeup() == Wakeup::Condvar,
+        wakeup == Wakeup::Condvar
+    );
     let capacity = tx.capacity();
     let writer = std::thread::spawn(move || {
         let mut rng = SmallRng::seed_from_u64(1);
@@ -105,4 +113,15 @@ fn stress_heap_blocking() {
 #[test]
 fn stress_heap_spinning() {
     stream(Mirroring::Disabled, 1000, false);
+}
+
+/// The Mutex+Condvar wakeup that non-Linux platforms ship, run here.
+#[test]
+fn stress_mirrored_blocking_condvar_wakeup() {
+    stream_with(Mirroring::Required, 4096, true, Wakeup::Condvar);
+}
+
+#[test]
+fn stress_heap_blocking_condvar_wakeup() {
+    stream_with(Mirroring::Disabled, 1000, true, Wakeup::Condvar);
 }

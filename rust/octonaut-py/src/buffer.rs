@@ -21,13 +21,22 @@
 //! Blocking: waits release the GIL (`py.detach`) in slices of at most 50 ms
 //! and call `py.check_signals()` between slices, so Ctrl-C works; the wakeup
 //! itself is the ring's futex `WaitPoint`, never sleep-polling. Copies of
-//! 1 MiB or more also run with the GIL released; shorter ones keep it, since
-//! a GIL hand-off costs more than a short memcpy.
+//! 64 KiB or more also run with the GIL released; shorter ones keep it, since
+//! a GIL hand-off costs more than a short memcpy. Taking the GIL back after a
+//! GIL-free section first spins briefly until the Buffer's other thread has
+//! let go of it ([`GilHandoff`]), so the writer's and the reader's copies
+//! overlap on two cores instead of each queueing in CPython's GIL wait (which
+//! made releasing the GIL for 64 KiB copies a loss before). A copy that follows a
+//! blocking wait is made before the GIL is taken back (the wait released it
+//! anyway): `write` copies into the ring as soon as room appears, and
+//! `read(n)` / `readinto` copy out as soon as bytes arrive, `read` into a
+//! result it allocated before waiting (for reads of 64 KiB or more), so that
+//! copy overlaps the other thread's work at no extra GIL hand-off.
 
 use std::cell::UnsafeCell;
 use std::ffi::c_int;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use octonaut_core::ring::{ring, Consumer, Mirroring, Producer, RingError, RingObserver};
@@ -44,15 +53,17 @@ use crate::errors;
 
 /// Longest a blocking call sleeps before checking for signals.
 const WAIT_SLICE: Duration = Duration::from_millis(50);
-/// Copies at least this long run with the GIL released. Shorter copies keep
-/// it: releasing hands the GIL to the other (waiting) thread, and taking it
-/// back costs a wakeup or a wait for that thread's next release, which for a
-/// 64 KiB memcpy (a few microseconds) costs more than the copy itself
-/// (measured: 64 KiB cross-thread streaming went from ~2.0 to ~3.8 GB/s
-/// median when such copies stopped detaching).
-const DETACH_COPY: usize = 1024 * 1024;
+/// Copies at least this long run with the GIL released (see [`GilHandoff`]
+/// for why that pays off only with the hand-off spin).
+const DETACH_COPY: usize = 64 * 1024;
+/// How long a thread coming back from a GIL-free section spins for the other
+/// thread of the Buffer to let go of the GIL before queueing for it.
+const HANDOFF_SPIN: Duration = Duration::from_micros(20);
 /// Searches over at least this many bytes run with the GIL released.
 const DETACH_SEARCH: usize = 256 * 1024;
+/// A `read(n)` that must wait allocates its result before waiting when `n`
+/// (capped at the capacity) is at least this long; see `Buffer::read`.
+const PREALLOCATE_READ: usize = 64 * 1024;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Buffer>()?;
@@ -228,6 +239,153 @@ fn copy_bytes(py: Python<'_>, from: Source, to: *mut u8) {
     }
 }
 
+/// The address of memory the caller owns exclusively for the duration of a
+/// copy: a fresh, not yet shared `bytes`, or an exported writable buffer.
+#[derive(Clone, Copy)]
+struct OutPtr(usize);
+
+/// What a reader's GIL-free wait achieved.
+enum Waited {
+    /// Nothing readable before the slice ended.
+    NotYet,
+    /// Bytes are readable; copy them with the GIL.
+    Ready,
+    /// The preallocated result was filled and consumed.
+    Copied,
+}
+
+/// A new `bytes` of `len` bytes with unspecified contents, and the address
+/// of its data. The caller fills all `len` bytes before any Python code can
+/// see the object.
+fn uninit_bytes(py: Python<'_>, len: usize) -> PyResult<(Bound<'_, PyBytes>, OutPtr)> {
+    let size = ffi::Py_ssize_t::try_from(len)
+        .map_err(|_| PyMemoryError::new_err("read size too large"))?;
+    // SAFETY: a NULL source asks CPython for a new, uninitialised bytes object
+    // of `size` bytes (documented API); we hold the GIL.
+    let raw = unsafe { ffi::PyBytes_FromStringAndSize(std::ptr::null(), size) };
+    // SAFETY: `raw` is a new reference, or NULL with an exception set.
+    let object = unsafe { Bound::from_owned_ptr_or_err(py, raw)? };
+    // SAFETY: PyBytes_FromStringAndSize returns a bytes object.
+    let bytes = unsafe { object.cast_into_unchecked::<PyBytes>() };
+    // SAFETY: `bytes` is a live bytes object; the pointer is to its data,
+    // which stays put while we hold the object.
+    let data = unsafe { ffi::PyBytes_AsString(bytes.as_ptr()) };
+    Ok((bytes, OutPtr(data as usize)))
+}
+
+/// Copies `source` into the ring and publishes it; the caller checked that
+/// `source.len` bytes are free.
+fn copy_into_ring(producer: &mut Producer, source: Source) {
+    let grant = producer.write_grant();
+    debug_assert!(grant.len() >= source.len);
+    // SAFETY: the grant holds at least `source.len` bytes the producer owns
+    // exclusively; `source` is pinned by its owner (see `Source`) and is never
+    // ring memory granted to us, so the ranges do not overlap.
+    unsafe { source.copy_to(grant.as_mut_ptr()) };
+    producer.commit_and_notify(source.len);
+}
+
+/// Copies the first `take` readable bytes to `out` and consumes them; the
+/// caller checked that `take` bytes are readable and that `out` has room.
+fn copy_out_of_ring(consumer: &mut Consumer, take: usize, out: OutPtr) {
+    let grant = consumer.read_grant();
+    debug_assert!(grant.len() >= take);
+    // SAFETY: `out` points at `take` writable bytes the caller owns
+    // exclusively (a fresh bytes object or an exported writable buffer, see
+    // `OutPtr`); the grant holds at least `take` readable bytes; the two never
+    // overlap (a read view of the ring is never writable).
+    unsafe { std::ptr::copy_nonoverlapping(grant.as_ptr(), out.0 as *mut u8, take) };
+    consumer.consume_and_notify(take);
+}
+
+/// Which of the Buffer's two threads is (about to be) holding the GIL.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Role {
+    Writer = 1,
+    Reader = 2,
+}
+
+/// No thread of this Buffer holds the GIL (as far as the hint knows).
+const NOBODY: u8 = 0;
+
+/// A hint of which of the Buffer's two threads holds the GIL, so a thread
+/// coming back from a GIL-free copy or wait can wait for the other one to let
+/// go of it by spinning, instead of queueing in CPython's GIL wait (a futex
+/// sleep, then a wakeup of tens of microseconds -- during which the other
+/// thread often takes the GIL back, so the sleeper waits again).
+///
+/// With it, a writer and a reader streaming large chunks take turns on the
+/// GIL only for their Python-level work while their copies overlap on two
+/// cores. It is only a hint: correctness never depends on it, and a thread
+/// never spins longer than [`HANDOFF_SPIN`] per GIL-free section (then it
+/// queues for the GIL as usual: the other thread is in long Python work, or
+/// descheduled).
+struct GilHandoff {
+    holder: AtomicU8,
+}
+
+impl GilHandoff {
+    fn new() -> Self {
+        GilHandoff {
+            holder: AtomicU8::new(NOBODY),
+        }
+    }
+
+    /// Records that `role`'s thread holds the GIL (called with the GIL).
+    fn hold(&self, role: Role) {
+        if self.holder.load(Ordering::Relaxed) != role as u8 {
+            self.holder.store(role as u8, Ordering::Relaxed);
+        }
+    }
+
+    /// Runs `work` with the GIL released, then takes the GIL back, first
+    /// spinning (briefly) until the other thread has released it.
+    fn detach<T: Send>(&self, py: Python<'_>, role: Role, work: impl FnOnce() -> T + Send) -> T {
+        py.detach(|| {
+            let _ = self.holder.compare_exchange(
+                role as u8,
+                NOBODY,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+            let out = work();
+            self.reclaim(role);
+            out
+        })
+    }
+
+    fn reclaim(&self, role: Role) {
+        let claim = || match self.holder.compare_exchange(
+            NOBODY,
+            role as u8,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => true,
+            Err(holder) => holder == role as u8,
+        };
+        if claim() {
+            return;
+        }
+        let start = Instant::now();
+        let mut spins = 0u32;
+        loop {
+            std::hint::spin_loop();
+            if claim() {
+                return;
+            }
+            spins = spins.wrapping_add(1);
+            if spins % 32 == 0 && start.elapsed() >= HANDOFF_SPIN {
+                break;
+            }
+        }
+        // The other thread kept the GIL (long Python work, or descheduled):
+        // queue for it as usual.
+        self.holder.store(role as u8, Ordering::Relaxed);
+    }
+}
+
 /// A bounded byte buffer: a lock-free single-producer/single-consumer ring.
 #[pyclass(frozen, module = "octonaut._octonaut")]
 pub struct Buffer {
@@ -238,6 +396,10 @@ pub struct Buffer {
     read_exports: AtomicUsize,
     /// Live `writable()` exports: writing and committing are refused.
     write_exports: AtomicUsize,
+    /// Whether the reader's last blocking wait ended with a whole read's
+    /// worth of bytes: then the next wait preallocates its result (see `read`).
+    waits_fill_reads: AtomicBool,
+    handoff: GilHandoff,
 }
 
 impl Buffer {
@@ -285,23 +447,25 @@ impl Buffer {
         Ok(consumer)
     }
 
-    /// Waits (GIL released, in slices) until at least one byte is readable or
-    /// the deadline passes; returns the readable length.
-    fn wait_readable(
-        py: Python<'_>,
+    /// Copies the first `take` readable bytes into a new `bytes` and consumes
+    /// them; long copies run with the GIL released.
+    fn bytes_from_ring<'py>(
+        &self,
+        py: Python<'py>,
         consumer: &mut Consumer,
-        deadline: Deadline,
-    ) -> PyResult<usize> {
-        let mut len = consumer.len();
-        while len == 0 {
-            let Some(slice) = deadline.next_slice() else {
-                break;
-            };
-            py.detach(|| consumer.wait_for_len(1, slice));
-            py.check_signals()?;
-            len = consumer.len();
+        take: usize,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        if take < DETACH_COPY {
+            // One memcpy straight from the ring (`PyBytes::new_with` would
+            // zero-fill the new bytes first: a second pass over them).
+            let bytes = PyBytes::new(py, &consumer.read_grant()[..take]);
+            consumer.consume_and_notify(take);
+            return Ok(bytes);
         }
-        Ok(len)
+        let (bytes, out) = uninit_bytes(py, take)?;
+        self.handoff
+            .detach(py, Role::Reader, || copy_out_of_ring(consumer, take, out));
+        Ok(bytes)
     }
 
     fn view<'py>(
@@ -370,6 +534,8 @@ impl Buffer {
             observer,
             read_exports: AtomicUsize::new(0),
             write_exports: AtomicUsize::new(0),
+            waits_fill_reads: AtomicBool::new(true),
+            handoff: GilHandoff::new(),
         })
     }
 
@@ -427,10 +593,21 @@ impl Buffer {
             ));
         }
         let mut producer = self.producing()?;
+        self.handoff.hold(Role::Writer);
+        if need == 0 {
+            return Ok(());
+        }
         loop {
             let free = producer.free();
             if free >= need {
-                break;
+                if need < DETACH_COPY {
+                    copy_into_ring(&mut producer, source);
+                } else {
+                    let producer = &mut *producer;
+                    self.handoff
+                        .detach(py, Role::Writer, move || copy_into_ring(producer, source));
+                }
+                return Ok(());
             }
             let Some(slice) = deadline.next_slice() else {
                 return Err(errors::buffer_full(
@@ -439,15 +616,20 @@ impl Buffer {
                 ));
             };
             let producer = &mut *producer;
-            py.detach(|| producer.wait_for_free(need, slice));
+            // The GIL is released for the wait anyway: copy before taking it
+            // back, so the copy overlaps the reader's work at no extra cost.
+            let written = self.handoff.detach(py, Role::Writer, move || {
+                let ready = producer.wait_for_free(need, slice);
+                if ready {
+                    copy_into_ring(producer, source);
+                }
+                ready
+            });
+            if written {
+                return Ok(());
+            }
             py.check_signals()?;
         }
-        if need > 0 {
-            let grant = producer.write_grant();
-            copy_bytes(py, source, grant.as_mut_ptr());
-            producer.commit_and_notify(need);
-        }
-        Ok(())
     }
 
     /// A writable memoryview over all free space (contiguous); then `commit(n)`.
@@ -498,33 +680,81 @@ impl Buffer {
     ) -> PyResult<Bound<'py, PyBytes>> {
         let deadline = Deadline::from_timeout(timeout)?;
         let mut consumer = self.consuming()?;
-        let len = if n == 0 {
-            0
-        } else {
-            Self::wait_readable(py, &mut consumer, deadline)?
+        self.handoff.hold(Role::Reader);
+        let want = usize::try_from(n).ok();
+        if want == Some(0) {
+            return Ok(PyBytes::new(py, b""));
+        }
+        let len = consumer.len();
+        if len > 0 {
+            let take = want.map_or(len, |w| w.min(len));
+            return self.bytes_from_ring(py, &mut consumer, take);
+        }
+        // Nothing readable: the wait releases the GIL. For a large read, the
+        // result is allocated before waiting, so that if the arrival fills it
+        // the copy runs before the GIL is taken back (overlapping the writer)
+        // -- unless the last wait's arrival was too short to fill a read,
+        // which would waste the allocation.
+        let target = want.map(|w| w.min(self.observer.capacity()));
+        let early = match target {
+            Some(t)
+                if t >= PREALLOCATE_READ
+                    && !matches!(deadline, Deadline::Now)
+                    && self.waits_fill_reads.load(Ordering::Relaxed) =>
+            {
+                Some(uninit_bytes(py, t)?)
+            }
+            _ => None,
         };
-        let take = usize::try_from(n).map_or(len, |n| n.min(len));
-        let grant = consumer.read_grant();
-        let bytes = if take < DETACH_COPY {
-            // One memcpy straight from the ring (`new_with` would zero-fill
-            // the new bytes first: a second pass over them).
-            PyBytes::new(py, &grant[..take])
-        } else {
-            let source = Source {
-                ptr: grant.as_ptr(),
-                len: take,
+        loop {
+            let Some(slice) = deadline.next_slice() else {
+                // Time is up; still return whatever arrived meanwhile.
+                let len = consumer.len();
+                let take = want.map_or(len, |w| w.min(len));
+                return self.bytes_from_ring(py, &mut consumer, take);
             };
-            PyBytes::new_with(py, take, |out| {
-                copy_bytes(py, source, out.as_mut_ptr());
-                Ok(())
-            })?
-        };
-        consumer.consume_and_notify(take);
-        Ok(bytes)
+            let consumer = &mut *consumer;
+            let out = early.as_ref().map(|(_, out)| *out);
+            let waited = self.handoff.detach(py, Role::Reader, || {
+                if !consumer.wait_for_len(1, slice) {
+                    return Waited::NotYet;
+                }
+                match (target, out) {
+                    (Some(t), Some(out)) if consumer.len() >= t => {
+                        copy_out_of_ring(consumer, t, out);
+                        Waited::Copied
+                    }
+                    _ => Waited::Ready,
+                }
+            });
+            match waited {
+                Waited::Copied => {
+                    self.waits_fill_reads.store(true, Ordering::Relaxed);
+                    let (bytes, _) = early.expect("Copied implies a preallocated result");
+                    return Ok(bytes);
+                }
+                Waited::Ready => {
+                    let len = consumer.len();
+                    let take = want.map_or(len, |w| w.min(len));
+                    self.waits_fill_reads
+                        .store(target.is_some_and(|t| len >= t), Ordering::Relaxed);
+                    return self.bytes_from_ring(py, consumer, take);
+                }
+                Waited::NotYet => py.check_signals()?,
+            }
+        }
     }
 
-    /// Moves up to `len(b)` bytes into the writable buffer `b`; returns the count.
-    fn readinto(&self, py: Python<'_>, b: &Bound<'_, PyAny>) -> PyResult<usize> {
+    /// Moves up to `len(b)` bytes into the writable buffer `b`; returns the
+    /// count. With a timeout, waits (like `read`) for at least one byte.
+    #[pyo3(signature = (b, timeout = Some(0.0)), text_signature = "($self, b, timeout=0)")]
+    fn readinto(
+        &self,
+        py: Python<'_>,
+        b: &Bound<'_, PyAny>,
+        timeout: Option<f64>,
+    ) -> PyResult<usize> {
+        let deadline = Deadline::from_timeout(timeout)?;
         let target = PyUntypedBuffer::get(b)?;
         if target.readonly() {
             return Err(PyTypeError::new_err("readinto() argument must be writable"));
@@ -534,16 +764,48 @@ impl Buffer {
                 "readinto() argument must be C-contiguous",
             ));
         }
+        let room = target.len_bytes();
+        let out = OutPtr(target.buf_ptr() as usize);
         let mut consumer = self.consuming()?;
-        let grant = consumer.read_grant();
-        let take = grant.len().min(target.len_bytes());
-        let source = Source {
-            ptr: grant.as_ptr(),
-            len: take,
-        };
-        copy_bytes(py, source, target.buf_ptr() as *mut u8);
-        consumer.consume_and_notify(take);
-        Ok(take)
+        self.handoff.hold(Role::Reader);
+        if room == 0 {
+            return Ok(0);
+        }
+        let len = consumer.len();
+        if len > 0 {
+            let take = len.min(room);
+            if take < DETACH_COPY {
+                copy_out_of_ring(&mut consumer, take, out);
+            } else {
+                let consumer = &mut *consumer;
+                self.handoff.detach(py, Role::Reader, move || {
+                    copy_out_of_ring(consumer, take, out)
+                });
+            }
+            return Ok(take);
+        }
+        loop {
+            let Some(slice) = deadline.next_slice() else {
+                // Time is up; still move whatever arrived meanwhile.
+                let take = consumer.len().min(room);
+                copy_out_of_ring(&mut consumer, take, out);
+                return Ok(take);
+            };
+            let consumer = &mut *consumer;
+            // As in `read`: the copy follows the wait before the GIL returns.
+            let moved = self.handoff.detach(py, Role::Reader, move || {
+                if !consumer.wait_for_len(1, slice) {
+                    return 0;
+                }
+                let take = consumer.len().min(room);
+                copy_out_of_ring(consumer, take, out);
+                take
+            });
+            if moved > 0 {
+                return Ok(moved);
+            }
+            py.check_signals()?;
+        }
     }
 
     /// Consumes and returns one complete line including b"\n", or b"".

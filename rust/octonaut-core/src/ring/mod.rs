@@ -11,8 +11,9 @@
 //!   and a grant/commit API ([`Producer::write_grant`] / [`Producer::commit`],
 //!   [`Consumer::read_grant`] / [`Consumer::consume`]).
 //! - [`wait`] is the blocking wakeup used only on the slow path (a futex on an
-//!   epoch counter with a "waiters present" count), so a full or empty ring can
-//!   be waited on with a timeout and without sleep-polling.
+//!   epoch counter with a "waiters present" count; a Mutex+Condvar emulation
+//!   off Linux, also selectable at run time), so a full or empty ring can be
+//!   waited on with a timeout and without sleep-polling.
 //!
 //! `sync` swaps std atomics for loom's under `cfg(loom)` so the protocol is
 //! model-checked (`cargo test --cfg loom ... loom`).
@@ -26,5 +27,5 @@ pub mod wait;
 mod loom_tests;
 
 pub use mapping::{Mirroring, RingError, RingMemory};
-pub use spsc::{ring, Consumer, Producer, RingObserver};
-pub use wait::WaitPoint;
+pub use spsc::{ring, ring_with_wakeup, Consumer, Producer, RingObserver};
+pub use wait::{WaitPoint, Wakeup};

@@ -23,18 +23,28 @@
 
 use super::mapping::{Mirroring, RingError, RingMemory};
 use super::sync::{Arc, AtomicU64, Ordering};
-use super::wait::WaitPoint;
+use super::wait::{WaitPoint, Wakeup};
 use crossbeam_utils::CachePadded;
 use std::time::Duration;
 
 /// Creates a ring of at least `capacity` bytes and returns its two ends.
 pub fn ring(capacity: usize, mirroring: Mirroring) -> Result<(Producer, Consumer), RingError> {
+    ring_with_wakeup(capacity, mirroring, Wakeup::Native)
+}
+
+/// [`ring`] with the blocking waits on the chosen [`Wakeup`] backend (tests
+/// use it to run the Condvar backend, which non-Linux platforms ship, on Linux).
+pub fn ring_with_wakeup(
+    capacity: usize,
+    mirroring: Mirroring,
+    wakeup: Wakeup,
+) -> Result<(Producer, Consumer), RingError> {
     let memory = RingMemory::new(capacity, mirroring)?;
     let shared = Arc::new(Shared {
         head: CachePadded::new(AtomicU64::new(0)),
         tail: CachePadded::new(AtomicU64::new(0)),
-        readable: WaitPoint::new(),
-        writable: WaitPoint::new(),
+        readable: WaitPoint::with_wakeup(wakeup),
+        writable: WaitPoint::with_wakeup(wakeup),
         capacity: memory.capacity() as u64,
         #[cfg(loom)]
         ownership: (0..memory.capacity())
@@ -106,6 +116,11 @@ impl RingObserver {
 
     pub fn is_mirrored(&self) -> bool {
         self.shared.memory.is_mirrored()
+    }
+
+    /// The wakeup backend of the ring's blocking waits.
+    pub fn wakeup(&self) -> Wakeup {
+        self.shared.readable.wakeup()
     }
 
     /// False in a child forked after the ring was made (see

@@ -9,18 +9,10 @@
 pub(crate) use loom::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 #[cfg(loom)]
 pub(crate) use loom::sync::Arc;
-#[cfg(any(loom, not(target_os = "linux")))]
-pub(crate) use loom_or_std::{Condvar, Mutex};
+#[cfg(loom)]
+pub(crate) use loom::sync::{Condvar, Mutex};
 
 #[cfg(not(loom))]
 pub(crate) use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 #[cfg(not(loom))]
-pub(crate) use std::sync::Arc;
-
-#[cfg(any(loom, not(target_os = "linux")))]
-mod loom_or_std {
-    #[cfg(loom)]
-    pub(crate) use loom::sync::{Condvar, Mutex};
-    #[cfg(not(loom))]
-    pub(crate) use std::sync::{Condvar, Mutex};
-}
+pub(crate) use std::sync::{Arc, Condvar, Mutex};

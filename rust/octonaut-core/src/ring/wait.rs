@@ -2,9 +2,13 @@
 //! condition holds, woken by the other side rather than by polling.
 //!
 //! Strategy: a [`WaitPoint`] is an epoch counter plus a count of waiters. On
-//! Linux the epoch is a futex word; elsewhere, and under loom, a Mutex+Condvar
-//! emulates the two futex calls exactly (check-and-sleep happens under the
-//! mutex that `wake` also takes after bumping the epoch).
+//! Linux the epoch is a futex word ([`Wakeup::Futex`], the default there);
+//! elsewhere, and under loom, a Mutex+Condvar emulates the two futex calls
+//! exactly ([`Wakeup::Condvar`]: check-and-sleep happens under the mutex that
+//! `wake` also takes after bumping the epoch). The Condvar backend is compiled
+//! on every platform and can be chosen at run time
+//! ([`WaitPoint::with_wakeup`]), so the Linux test suite exercises the code
+//! that other platforms ship, not only its loom model.
 //!
 //! Protocol, and why no wakeup is lost:
 //! - waiter: `e = epoch.load()`; `waiters.fetch_add(1)` (AcqRel); re-check the
@@ -32,12 +36,30 @@ use std::time::Duration;
 #[cfg(not(loom))]
 use std::time::Instant;
 
+/// How a [`WaitPoint`] puts a thread to sleep and wakes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wakeup {
+    /// The platform's best: [`Wakeup::Futex`] on Linux, [`Wakeup::Condvar`]
+    /// elsewhere and under loom.
+    Native,
+    /// A Linux futex on the epoch word (falls back to `Condvar` elsewhere).
+    Futex,
+    /// A Mutex + Condvar emulating the futex (every platform).
+    Condvar,
+}
+
+/// The backend actually in use (`Native` resolved).
+enum Sleeper {
+    #[cfg(all(target_os = "linux", not(loom)))]
+    Futex,
+    Parking(emulated::Parking),
+}
+
 /// An epoch counter that threads can sleep on until notified.
 pub struct WaitPoint {
     epoch: CachePadded<AtomicU32>,
     waiters: AtomicU32,
-    #[cfg(any(loom, not(target_os = "linux")))]
-    parking: emulated::Parking,
+    sleeper: Sleeper,
 }
 
 impl Default for WaitPoint {
@@ -53,12 +75,37 @@ impl std::fmt::Debug for WaitPoint {
 }
 
 impl WaitPoint {
+    /// A wait point with the platform's native wakeup ([`Wakeup::Native`]).
     pub fn new() -> Self {
+        Self::with_wakeup(Wakeup::Native)
+    }
+
+    /// A wait point with the chosen wakeup backend. [`Wakeup::Futex`] where
+    /// futexes are unavailable (off Linux, under loom) gives the Condvar.
+    pub fn with_wakeup(wakeup: Wakeup) -> Self {
+        #[cfg(all(target_os = "linux", not(loom)))]
+        let sleeper = match wakeup {
+            Wakeup::Native | Wakeup::Futex => Sleeper::Futex,
+            Wakeup::Condvar => Sleeper::Parking(emulated::Parking::new()),
+        };
+        #[cfg(not(all(target_os = "linux", not(loom))))]
+        let sleeper = {
+            let _ = wakeup;
+            Sleeper::Parking(emulated::Parking::new())
+        };
         WaitPoint {
             epoch: CachePadded::new(AtomicU32::new(0)),
             waiters: AtomicU32::new(0),
-            #[cfg(any(loom, not(target_os = "linux")))]
-            parking: emulated::Parking::new(),
+            sleeper,
+        }
+    }
+
+    /// The backend in use ([`Wakeup::Futex`] or [`Wakeup::Condvar`]).
+    pub fn wakeup(&self) -> Wakeup {
+        match self.sleeper {
+            #[cfg(all(target_os = "linux", not(loom)))]
+            Sleeper::Futex => Wakeup::Futex,
+            Sleeper::Parking(_) => Wakeup::Condvar,
         }
     }
 
@@ -109,8 +156,26 @@ impl WaitPoint {
         }
     }
 
-    #[cfg(all(target_os = "linux", not(loom)))]
     fn sleep_while_epoch_is(&self, epoch: u32, timeout: Option<Duration>) {
+        match &self.sleeper {
+            #[cfg(all(target_os = "linux", not(loom)))]
+            Sleeper::Futex => self.futex_wait(epoch, timeout),
+            Sleeper::Parking(parking) => {
+                parking.sleep_while(|| self.epoch.load(Ordering::Acquire) == epoch, timeout)
+            }
+        }
+    }
+
+    fn wake_all(&self) {
+        match &self.sleeper {
+            #[cfg(all(target_os = "linux", not(loom)))]
+            Sleeper::Futex => self.futex_wake_all(),
+            Sleeper::Parking(parking) => parking.wake_all(),
+        }
+    }
+
+    #[cfg(all(target_os = "linux", not(loom)))]
+    fn futex_wait(&self, epoch: u32, timeout: Option<Duration>) {
         let timespec = timeout.map(|t| libc::timespec {
             tv_sec: t.as_secs().min(libc::time_t::MAX as u64) as libc::time_t,
             tv_nsec: t.subsec_nanos() as libc::c_long,
@@ -136,7 +201,7 @@ impl WaitPoint {
     }
 
     #[cfg(all(target_os = "linux", not(loom)))]
-    fn wake_all(&self) {
+    fn futex_wake_all(&self) {
         // SAFETY: same futex word as in `sleep_while_epoch_is`.
         unsafe {
             libc::syscall(
@@ -147,20 +212,8 @@ impl WaitPoint {
             );
         }
     }
-
-    #[cfg(any(loom, not(target_os = "linux")))]
-    fn sleep_while_epoch_is(&self, epoch: u32, timeout: Option<Duration>) {
-        self.parking
-            .sleep_while(|| self.epoch.load(Ordering::Acquire) == epoch, timeout);
-    }
-
-    #[cfg(any(loom, not(target_os = "linux")))]
-    fn wake_all(&self) {
-        self.parking.wake_all();
-    }
 }
 
-#[cfg(any(loom, not(target_os = "linux")))]
 mod emulated {
     //! Futex emulation: the comparison and the sleep happen under `lock`,
     //! and `wake_all` takes `lock` after the epoch bump, so a wake can never
@@ -196,6 +249,123 @@ mod emulated {
         pub(super) fn wake_all(&self) {
             drop(self.lock.lock().unwrap_or_else(|e| e.into_inner()));
             self.condvar.notify_all();
+        }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    //! Both backends, run on this platform: the futex (Linux) and the
+    //! Mutex+Condvar emulation that other platforms ship.
+    use super::*;
+    use std::sync::atomic::AtomicU64;
+    use std::sync::Arc;
+
+    const BACKENDS: [Wakeup; 2] = [Wakeup::Futex, Wakeup::Condvar];
+
+    #[test]
+    fn the_chosen_backend_is_used() {
+        assert_eq!(
+            WaitPoint::with_wakeup(Wakeup::Condvar).wakeup(),
+            Wakeup::Condvar
+        );
+        let native = WaitPoint::new().wakeup();
+        if cfg!(target_os = "linux") {
+            assert_eq!(native, Wakeup::Futex);
+        } else {
+            assert_eq!(native, Wakeup::Condvar);
+        }
+    }
+
+    #[test]
+    fn wait_times_out_when_never_notified() {
+        for wakeup in BACKENDS {
+            let point = WaitPoint::with_wakeup(wakeup);
+            let start = Instant::now();
+            assert!(!point.wait_until(|| false, Duration::from_millis(30)));
+            let waited = start.elapsed();
+            assert!(
+                waited >= Duration::from_millis(30),
+                "{wakeup:?}: {waited:?}"
+            );
+            assert_eq!(point.waiters.load(Ordering::Relaxed), 0, "{wakeup:?}");
+        }
+    }
+
+    #[test]
+    fn notify_wakes_a_sleeping_waiter_long_before_its_timeout() {
+        for wakeup in BACKENDS {
+            let point = Arc::new(WaitPoint::with_wakeup(wakeup));
+            let flag = Arc::new(AtomicU32::new(0));
+            let waiter = {
+                let (point, flag) = (point.clone(), flag.clone());
+                std::thread::spawn(move || {
+                    let start = Instant::now();
+                    let ready = point.wait_until(
+                        || flag.load(Ordering::Acquire) == 1,
+                        Duration::from_secs(60),
+                    );
+                    (ready, start.elapsed())
+                })
+            };
+            // Let the waiter reach its sleep (it re-checks, so a notify that
+            // comes first is not lost either).
+            while point.waiters.load(Ordering::Acquire) == 0 {
+                std::thread::yield_now();
+            }
+            flag.store(1, Ordering::Release);
+            point.notify();
+            let (ready, waited) = waiter.join().unwrap();
+            assert!(ready, "{wakeup:?}");
+            assert!(waited < Duration::from_secs(30), "{wakeup:?}: {waited:?}");
+        }
+    }
+
+    /// Two threads take turns 20,000 times, each waiting (with a long
+    /// timeout) for the other's move: a lost wakeup stalls the run until the
+    /// timeout and fails the `ready` assertion.
+    #[test]
+    fn ping_pong_stress_loses_no_wakeup() {
+        const TURNS: u64 = 20_000;
+        const PATIENCE: Duration = Duration::from_secs(20);
+        for wakeup in BACKENDS {
+            let turn = Arc::new(AtomicU64::new(0));
+            let points = Arc::new([
+                WaitPoint::with_wakeup(wakeup),
+                WaitPoint::with_wakeup(wakeup),
+            ]);
+            let player = |me: u64| {
+                let (turn, points) = (turn.clone(), points.clone());
+                std::thread::spawn(move || {
+                    let mine = &points[me as usize];
+                    let theirs = &points[1 - me as usize];
+                    let mut slept = 0u64;
+                    loop {
+                        let now = turn.load(Ordering::Acquire);
+                        if now >= TURNS {
+                            return slept;
+                        }
+                        if now % 2 != me {
+                            slept += 1;
+                            let ready = mine.wait_until(
+                                || {
+                                    let t = turn.load(Ordering::Acquire);
+                                    t % 2 == me || t >= TURNS
+                                },
+                                PATIENCE,
+                            );
+                            assert!(ready, "{wakeup:?}: wakeup lost at turn {now}");
+                            continue;
+                        }
+                        turn.store(now + 1, Ordering::Release);
+                        theirs.notify();
+                    }
+                })
+            };
+            let (a, b) = (player(0), player(1));
+            let slept = a.join().unwrap() + b.join().unwrap();
+            assert_eq!(turn.load(Ordering::Relaxed), TURNS, "{wakeup:?}");
+            assert!(slept > 0, "{wakeup:?}: the waits were never exercised");
         }
     }
 }
