@@ -154,6 +154,15 @@ def test_every_api_across_two_threads_keeps_the_stream(mirrored):
         except BaseException as exc:
             errors.append(exc)
 
+    run_writer_and_reader(writer, reader, errors)
+    assert received_bytes == len(stream)
+    assert received.digest() == hashlib.blake2b(stream).digest()
+    assert buf.tell() == len(stream) and len(buf) == 0
+
+
+def run_writer_and_reader(writer, reader, errors: list) -> None:
+    """Runs `writer` and `reader` in two threads; fails if either is still
+    running after 120 s or recorded an exception in `errors`."""
     threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
     for thread in threads:
         thread.start()
@@ -161,9 +170,6 @@ def test_every_api_across_two_threads_keeps_the_stream(mirrored):
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "stream did not finish in 120 s"
     assert not errors, errors
-    assert received_bytes == len(stream)
-    assert received.digest() == hashlib.blake2b(stream).digest()
-    assert buf.tell() == len(stream) and len(buf) == 0
 
 
 def count_while(blocking_call) -> tuple[int, float]:
@@ -342,13 +348,7 @@ def test_large_chunks_take_the_gil_free_copy_paths_and_keep_every_byte(mirrored)
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "stream did not finish in 120 s"
-    assert not errors, errors
+    run_writer_and_reader(writer, reader, errors)
     assert received_bytes == total
     assert sent.hexdigest() == received.hexdigest()
     assert buf.tell() == total and len(buf) == 0
