@@ -110,6 +110,12 @@ impl Machine {
         let mut pending = self.field_pending;
         let mut field = self.field;
         let value_end_at = self.value_end_at;
+        // A field is completed at its own line when the next line's first
+        // byte is already here, inside the head and line limits, and is not
+        // SP, HTAB (a fold) or LF (a bare LF, which fails first when strict):
+        // the byte handlers complete the field at any other byte first thing,
+        // before a check of their own can fail, so the events are the same.
+        let complete_end = if max_line > 0 { head_end } else { 0 };
         let mut value_stop_last = 0;
         let mut value_nonempty = self.value_nonempty;
         let mut pos = start;
@@ -156,6 +162,7 @@ impl Machine {
                     }
                 }
                 sink.on_header_complete();
+                pending = false;
             }
             fields += 1;
             if fields > max_headers {
@@ -175,24 +182,27 @@ impl Machine {
             while keep > value_start && is_ws(input[keep - 1]) {
                 keep -= 1;
             }
-            value_nonempty = keep > value_start;
-            if field == Field::Other {
-                sink.on_header_line(name, &input[value_start..keep]);
+            let next = value_stop + 2;
+            let complete_now = next < complete_end && !matches!(input[next], b' ' | b'\t' | b'\n');
+            if field == Field::Other && complete_now {
+                sink.on_header_field(&input[pos..colon], &input[value_start..keep]);
             } else {
-                // A framing field may fail part-way through its value, after
-                // reporting the part before the error: report it piece by piece.
-                sink.on_header_name(name);
-                let value = &input[value_start..value_stop];
-                if let Err(error) = self.framing_field(field, pos, value_start, value, sink) {
+                let line = WholeLine {
+                    pos,
+                    colon,
+                    value_start,
+                    value_stop,
+                    keep,
+                };
+                if let Err(error) = self.uncommon_line(field, input, line, complete_now, sink) {
                     break Err(error);
                 }
-                if value_nonempty {
-                    sink.on_header_value(&input[value_start..keep]);
-                }
+                // Only a field still pending needs these when the walk ends.
+                value_nonempty = keep > value_start;
+                value_stop_last = value_stop;
+                pending = !complete_now;
             }
-            value_stop_last = value_stop;
-            pending = true;
-            pos = value_stop + 2;
+            pos = next;
             line_end = pos.saturating_add(max_line);
         };
         if pos != start {
@@ -212,6 +222,44 @@ impl Machine {
                 self.line_end(After::HeadEnd, pos + 2, sink)
             }
         }
+    }
+
+    /// A whole line the walk does not finish inline: a field that decides
+    /// framing, or a field that may still be folded (reported as a line,
+    /// completed later). `complete_now` as in the walk.
+    #[inline(never)]
+    fn uncommon_line<S: HttpSink + ?Sized>(
+        &mut self,
+        field: Field,
+        input: &[u8],
+        line: WholeLine,
+        complete_now: bool,
+        sink: &mut S,
+    ) -> Result<(), ParseError> {
+        let name = &input[line.pos..line.colon];
+        let trimmed = &input[line.value_start..line.keep];
+        if field == Field::Other {
+            if complete_now {
+                sink.on_header_field(name, trimmed);
+            } else {
+                sink.on_header_line(name, trimmed);
+            }
+            return Ok(());
+        }
+        // A framing field may fail part-way through its value, after
+        // reporting the part before the error: report it piece by piece.
+        sink.on_header_name(name);
+        let value = &input[line.value_start..line.value_stop];
+        self.framing_field(field, line.pos, line.value_start, value, sink)?;
+        if !trimmed.is_empty() {
+            sink.on_header_value(trimmed);
+        }
+        if complete_now {
+            let at = self.at(line.value_stop);
+            self.framing.on_field_end(field, at, self.lenient)?;
+            sink.on_header_complete();
+        }
+        Ok(())
     }
 
     /// A field that decides framing, in a whole line: its name starts at
@@ -486,6 +534,20 @@ impl Machine {
 #[inline(always)]
 fn is_crlf(input: &[u8], at: usize) -> bool {
     u16::from_le_bytes([input[at], input[at + 1]]) == u16::from_le_bytes(*b"\r\n")
+}
+
+/// The landmarks of a whole, well-formed field line `[pos, value_stop + 2)`.
+#[derive(Clone, Copy)]
+struct WholeLine {
+    /// The name's first byte.
+    pos: usize,
+    colon: usize,
+    /// The value's first byte after OWS.
+    value_start: usize,
+    /// The CR.
+    value_stop: usize,
+    /// The end of the value without trailing OWS.
+    keep: usize,
 }
 
 /// Where the field-line walk stopped.

@@ -288,6 +288,9 @@ pub struct MessageCollector {
     name: Span,
     value: Span,
     in_trailers: bool,
+    /// Fields the record may hold so far: `max_headers` in the head, twice
+    /// that once trailers begin.
+    field_limit: usize,
     error: Option<ErrorKind>,
     limits: CollectorLimits,
     /// The input of the current [`MessageCollector::parse`] call (address
@@ -333,6 +336,7 @@ impl MessageCollector {
             name: Span::default(),
             value: Span::default(),
             in_trailers: false,
+            field_limit: limits.max_headers,
             error: None,
             limits,
             input_addr: 0,
@@ -497,8 +501,40 @@ impl MessageCollector {
         self.in_message = false;
         self.token = Token::None;
         self.in_trailers = false;
+        self.field_limit = self.limits.max_headers;
         self.error = None;
         self.run_active = false;
+    }
+
+    /// Adds a complete field to the record, within the field table's bound.
+    #[inline(always)]
+    fn push_field(&mut self, field: Field) {
+        let record = &mut self.staging;
+        let count = record.fields.len();
+        if count >= self.field_limit {
+            self.fail(ErrorKind::TooManyHeaders);
+            return;
+        }
+        if count == record.fields.capacity() {
+            self.grow_fields();
+        }
+        let record = &mut self.staging;
+        record.fields.push(field);
+        if !self.in_trailers {
+            record.header_count = count + 1;
+        }
+    }
+
+    /// Doubles the field table, but never past its bound (the capacity is
+    /// kept when the slot is reused, so this only runs while warming up).
+    #[cold]
+    #[inline(never)]
+    fn grow_fields(&mut self) {
+        let fields = &mut self.staging.fields;
+        let wanted = (fields.capacity() * 2)
+            .max(INITIAL_FIELDS)
+            .min(2 * self.limits.max_headers);
+        fields.reserve_exact(wanted - fields.len());
     }
 
     fn fail(&mut self, kind: ErrorKind) {
@@ -588,6 +624,7 @@ impl HttpSink for MessageCollector {
         self.run_active = false;
         self.token = Token::None;
         self.in_trailers = false;
+        self.field_limit = self.limits.max_headers;
         self.staging.clear();
         self.in_message = true;
         if self.slab.is_full() {
@@ -706,28 +743,63 @@ impl HttpSink for MessageCollector {
             name: self.name,
             value: self.value,
         };
-        let max_fields = 2 * self.limits.max_headers;
-        let limit = if self.in_trailers {
-            max_fields
-        } else {
-            self.limits.max_headers
-        };
-        let record = &mut self.staging;
-        if record.fields.len() >= limit {
-            self.fail(ErrorKind::TooManyHeaders);
-            return;
+        self.push_field(field);
+    }
+
+    /// A whole, complete line inside the pending run (the usual case inside
+    /// [`MessageCollector::parse`]) becomes a field at once: its spans are
+    /// input offsets shifted into the byte area, with none of the pending
+    /// name/value bookkeeping. Anything else goes through
+    /// [`HttpSink::on_header_line`] and [`HttpSink::on_header_complete`];
+    /// the records are the same either way.
+    #[inline(always)]
+    fn on_header_field(&mut self, name: &[u8], value: &[u8]) {
+        let name_at = (name.as_ptr() as usize).wrapping_sub(self.input_addr);
+        let name_end = name_at.wrapping_add(name.len());
+        let value_at = (value.as_ptr() as usize).wrapping_sub(self.input_addr);
+        let line_end = value_at.wrapping_add(value.len());
+        let count = self.staging.fields.len();
+        let continues_run = self.run_active
+            && self.error.is_none()
+            && self.token != Token::Name
+            && name_at >= self.run_to
+            && value_at >= name_end
+            && line_end <= self.input_len
+            && count < self.field_limit
+            && count < self.staging.fields.capacity();
+        if continues_run {
+            // Input offsets in the run map to area offsets by one shift
+            // (all are >= run_from, and run_area <= run_from + run_area).
+            let shift = self.run_area.wrapping_sub(self.run_from);
+            let (run_to, value_from) = if value.is_empty() {
+                (name_end, name_end)
+            } else {
+                (line_end, value_at)
+            };
+            let area_end = run_to.wrapping_add(shift);
+            if area_end <= 2 * self.limits.max_head {
+                let field = Field {
+                    name: Span {
+                        start: name_at.wrapping_add(shift) as u32,
+                        end: name_end.wrapping_add(shift) as u32,
+                    },
+                    value: Span {
+                        start: value_from.wrapping_add(shift) as u32,
+                        end: area_end as u32,
+                    },
+                };
+                self.run_to = run_to;
+                self.token = Token::None;
+                let record = &mut self.staging;
+                record.fields.push(field);
+                if !self.in_trailers {
+                    record.header_count = count + 1;
+                }
+                return;
+            }
         }
-        if record.fields.len() == record.fields.capacity() {
-            // Double, but never past the bound (kept when the slot is reused).
-            let wanted = (record.fields.capacity() * 2)
-                .max(INITIAL_FIELDS)
-                .min(max_fields);
-            record.fields.reserve_exact(wanted - record.fields.len());
-        }
-        record.fields.push(field);
-        if !self.in_trailers {
-            record.header_count = record.fields.len();
-        }
+        self.on_header_line(name, value);
+        self.on_header_complete();
     }
 
     fn on_headers_complete(&mut self, info: &HeadInfo) -> HeadersAction {
@@ -767,6 +839,7 @@ impl HttpSink for MessageCollector {
     fn on_trailers_begin(&mut self) {
         self.token = Token::None;
         self.in_trailers = true;
+        self.field_limit = 2 * self.limits.max_headers;
     }
 
     fn on_message_complete(&mut self) -> Flow {

@@ -70,6 +70,17 @@ pub trait HttpSink {
     }
     /// One header (or trailer) field is complete.
     fn on_header_complete(&mut self) {}
+    /// A whole field line that is also known to be complete (the next
+    /// line's first byte was seen and cannot fold it): exactly
+    /// [`HttpSink::on_header_line`] then [`HttpSink::on_header_complete`],
+    /// which is the default. Parsers use it for lines they see whole with
+    /// the next line's first byte, so a sink can store the finished field
+    /// at once instead of holding it until completion.
+    #[inline(always)]
+    fn on_header_field(&mut self, name: &[u8], value: &[u8]) {
+        self.on_header_line(name, value);
+        self.on_header_complete();
+    }
     /// The head is complete. Returning `skip_body = true` says this message
     /// has no body whatever its headers say (a response to HEAD, as the
     /// caller knows; httptools issue #47).
