@@ -79,10 +79,12 @@ impl Machine {
         self.field_lines_body(input, pos, sink, &mut cursor)
     }
 
-    /// The walk itself. Per-line state lives in locals and is written back
-    /// to the machine when the walk ends, whichever way it ends, so the
-    /// byte handlers it hands over to see exactly what they would have seen
-    /// had they parsed every line themselves.
+    /// The walk itself. Only the position, the field count and the line
+    /// limit are carried from line to line: a line whose field cannot be
+    /// completed at once ends the walk (the byte handlers take its next
+    /// line), so the pending-field state is written back only then, and the
+    /// byte handlers see exactly what they would have seen had they parsed
+    /// every line themselves.
     #[inline(always)]
     fn field_lines_body<S: HttpSink + ?Sized, L: Landmarks>(
         &mut self,
@@ -92,6 +94,9 @@ impl Machine {
         landmarks: &mut L,
     ) -> Result<usize, ParseError> {
         let len = input.len();
+        if start >= len {
+            return Ok(start);
+        }
         // The first bytes past the head and line limits, relative to
         // `input` (together they are `window`); the line limit moves with
         // each line.
@@ -104,21 +109,28 @@ impl Machine {
             .saturating_sub(self.offset)
             .min(len as u64) as usize;
         let max_line = self.limits.max_line;
-        let max_headers = self.limits.max_headers;
-        let trailers = self.trailers;
-        let mut fields = self.fields;
-        let mut pending = self.field_pending;
-        let mut field = self.field;
-        let value_end_at = self.value_end_at;
         // A field is completed at its own line when the next line's first
         // byte is already here, inside the head and line limits, and is not
         // SP, HTAB (a fold) or LF (a bare LF, which fails first when strict):
         // the byte handlers complete the field at any other byte first thing,
         // before a check of their own can fail, so the events are the same.
         let complete_end = if max_line > 0 { head_end } else { 0 };
-        let mut value_stop_last = 0;
-        let mut value_nonempty = self.value_nonempty;
+        let completes_at =
+            |at: usize| at < complete_end && !matches!(input[at], b' ' | b'\t' | b'\n');
+        if self.field_pending {
+            // A field from an earlier line: the first byte here decides.
+            if !completes_at(start) {
+                return self.line_start(input, start, sink);
+            }
+            self.finish_field(sink)?;
+        }
+        let max_headers = self.limits.max_headers;
+        let trailers = self.trailers;
+        let mut fields = self.fields;
         let mut pos = start;
+        // The field left pending when the walk ends: (field, value end,
+        // value non-empty).
+        let mut pending = None;
         let exit = loop {
             if pos >= len {
                 break Ok(Exit::Done);
@@ -146,24 +158,7 @@ impl Machine {
             if value_stop + 1 >= end || !is_crlf(input, value_stop) {
                 break Ok(Exit::Bytewise);
             }
-            // A whole, well-formed line [pos, value_stop + 2): the previous
-            // field cannot be folded any more.
-            if pending {
-                if field != Field::Other {
-                    // The pending field's value ended at its CR: on an
-                    // earlier line of this walk, or before it.
-                    let at = if pos == start {
-                        value_end_at
-                    } else {
-                        self.at(value_stop_last)
-                    };
-                    if let Err(error) = self.framing.on_field_end(field, at, self.lenient) {
-                        break Err(error);
-                    }
-                }
-                sink.on_header_complete();
-                pending = false;
-            }
+            // A whole, well-formed line [pos, value_stop + 2).
             fields += 1;
             if fields > max_headers {
                 break Err(ParseError::limit(
@@ -172,18 +167,17 @@ impl Machine {
                     max_headers as u64,
                 ));
             }
-            let name = &input[pos..colon];
-            field = if trailers {
+            let field = if trailers {
                 Field::Other
             } else {
-                Field::classify(name)
+                Field::classify(&input[pos..colon])
             };
             let mut keep = value_stop;
             while keep > value_start && is_ws(input[keep - 1]) {
                 keep -= 1;
             }
             let next = value_stop + 2;
-            let complete_now = next < complete_end && !matches!(input[next], b' ' | b'\t' | b'\n');
+            let complete_now = completes_at(next);
             if field == Field::Other && complete_now {
                 sink.on_header_field(&input[pos..colon], &input[value_start..keep]);
             } else {
@@ -197,20 +191,32 @@ impl Machine {
                 if let Err(error) = self.uncommon_line(field, input, line, complete_now, sink) {
                     break Err(error);
                 }
-                // Only a field still pending needs these when the walk ends.
-                value_nonempty = keep > value_start;
-                value_stop_last = value_stop;
-                pending = !complete_now;
+                if !complete_now {
+                    // The next line (if here) is a fold, a bare LF or past a
+                    // limit: the byte handlers take it from its first byte.
+                    pending = Some((field, value_stop, keep > value_start));
+                    pos = next;
+                    break Ok(if pos >= len {
+                        Exit::Done
+                    } else {
+                        Exit::Bytewise
+                    });
+                }
             }
             pos = next;
             line_end = pos.saturating_add(max_line);
         };
         if pos != start {
             self.fields = fields;
-            self.field = field;
-            self.field_pending = pending;
-            self.value_end_at = self.at(value_stop_last);
-            self.value_nonempty = value_nonempty;
+            match pending {
+                Some((field, value_stop, value_nonempty)) => {
+                    self.field = field;
+                    self.field_pending = true;
+                    self.value_end_at = self.at(value_stop);
+                    self.value_nonempty = value_nonempty;
+                }
+                None => self.field_pending = false,
+            }
             self.held_ws_len = 0;
             self.new_line(pos);
         }
@@ -246,24 +252,28 @@ impl Machine {
             }
             return Ok(());
         }
-        // A framing field may fail part-way through its value, after
-        // reporting the part before the error: report it piece by piece.
-        sink.on_header_name(name);
+        // The framing checks run first; the events are then the ones the
+        // byte handlers give: up to the error if one is found (a value
+        // that fails part-way is reported up to the byte that failed it).
         let value = &input[line.value_start..line.value_stop];
-        self.framing_field(field, line.pos, line.value_start, value, sink)?;
-        if !trimmed.is_empty() {
-            sink.on_header_value(trimmed);
+        self.framing_field(field, line.pos, line.value_start, value, name, sink)?;
+        if !complete_now {
+            sink.on_header_line(name, trimmed);
+            return Ok(());
         }
-        if complete_now {
-            let at = self.at(line.value_stop);
-            self.framing.on_field_end(field, at, self.lenient)?;
-            sink.on_header_complete();
+        let at = self.at(line.value_stop);
+        if let Err(error) = self.framing.on_field_end(field, at, self.lenient) {
+            sink.on_header_line(name, trimmed);
+            return Err(error);
         }
+        sink.on_header_field(name, trimmed);
         Ok(())
     }
 
-    /// A field that decides framing, in a whole line: its name starts at
-    /// `pos`, its `value` (trailing OWS included) at `value_start`.
+    /// The framing checks of a field in a whole line: its `name` starts at
+    /// `pos`, its `value` (trailing OWS included) at `value_start`. On an
+    /// error, reports what the byte handlers would have reported before it
+    /// (the name, and the value up to the byte that failed it).
     #[inline(never)]
     fn framing_field<S: HttpSink + ?Sized>(
         &mut self,
@@ -271,15 +281,22 @@ impl Machine {
         pos: usize,
         value_start: usize,
         value: &[u8],
+        name: &[u8],
         sink: &mut S,
     ) -> Result<(), ParseError> {
         self.name_start = self.at(pos);
-        self.framing
-            .on_field_name(field, self.name_start, self.minor == 0, self.lenient)?;
+        let named =
+            self.framing
+                .on_field_name(field, self.name_start, self.minor == 0, self.lenient);
+        if let Err(error) = named {
+            sink.on_header_name(name);
+            return Err(error);
+        }
         let checked = self
             .framing
             .on_value(field, value, self.at(value_start), self.lenient, true);
         if let Err((error, seen)) = checked {
+            sink.on_header_name(name);
             self.value_nonempty = false;
             self.held_ws_len = 0;
             self.value_fragment(&value[..seen], sink);
