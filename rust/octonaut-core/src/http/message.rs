@@ -156,6 +156,24 @@ impl MessageRecord {
         }
     }
 
+    /// Moves this record into `slot` by swapping buffers (no bytes copied,
+    /// nothing allocated); this record keeps the slot's old buffers and
+    /// stale small fields until [`Self::clear`].
+    #[inline(always)]
+    fn move_into(&mut self, slot: &mut MessageRecord) {
+        std::mem::swap(&mut self.area, &mut slot.area);
+        std::mem::swap(&mut self.fields, &mut slot.fields);
+        std::mem::swap(&mut self.body, &mut slot.body);
+        slot.header_count = self.header_count;
+        slot.method = self.method;
+        slot.target = self.target;
+        slot.reason = self.reason;
+        slot.status = self.status;
+        slot.version = self.version;
+        slot.info = self.info;
+        slot.area_origin = self.area_origin;
+    }
+
     fn clear(&mut self) {
         self.area.clear();
         self.fields.clear();
@@ -308,6 +326,12 @@ pub struct MessageCollector {
     run_from: usize,
     run_to: usize,
     run_area: usize,
+    /// `run_area - run_from` (wrapping): an input offset in the run plus
+    /// this is its byte-area offset.
+    run_shift: usize,
+    /// The end of the input offsets the run may grow to: the input's end,
+    /// or where the byte area would pass its bound, whichever is first.
+    run_limit: usize,
 }
 
 /// Clears the collector's input window when a [`MessageCollector::parse`]
@@ -346,6 +370,8 @@ impl MessageCollector {
             run_from: 0,
             run_to: 0,
             run_area: 0,
+            run_shift: 0,
+            run_limit: 0,
         }
     }
 
@@ -379,11 +405,17 @@ impl MessageCollector {
     }
 
     /// Copies the pending run (if any) from the input into the byte area.
-    #[inline(never)]
+    #[inline(always)]
     fn flush_run(&mut self) {
-        if !self.run_active {
-            return;
+        if self.run_active {
+            self.copy_run();
         }
+    }
+
+    /// [`Self::flush_run`] for an active run (out of line: most calls find
+    /// none).
+    #[inline(never)]
+    fn copy_run(&mut self) {
         self.run_active = false;
         if self.error.is_some() {
             return;
@@ -537,7 +569,22 @@ impl MessageCollector {
         fields.reserve_exact(wanted - fields.len());
     }
 
+    /// Starts a run at input offset `offset`, at the end of the byte area.
+    #[inline(always)]
+    fn start_run(&mut self, offset: usize) {
+        self.run_active = true;
+        self.run_from = offset;
+        let area_len = self.staging.area.len();
+        self.run_area = area_len;
+        self.run_shift = area_len.wrapping_sub(offset);
+        // The area never holds more than its bound.
+        let area_room = (2 * self.limits.max_head).saturating_sub(area_len);
+        self.run_limit = self.input_len.min(offset.saturating_add(area_room));
+    }
+
     fn fail(&mut self, kind: ErrorKind) {
+        // Nothing more is copied (a pending run would be dropped anyway).
+        self.run_active = false;
         if self.error.is_none() {
             self.error = Some(kind);
         }
@@ -570,9 +617,7 @@ impl MessageCollector {
             self.flush_run();
         }
         if !self.run_active {
-            self.run_active = true;
-            self.run_from = offset;
-            self.run_area = self.staging.area.len();
+            self.start_run(offset);
         }
         let start = self.run_area + (offset - self.run_from);
         let end = start + len;
@@ -759,44 +804,40 @@ impl HttpSink for MessageCollector {
         let value_at = (value.as_ptr() as usize).wrapping_sub(self.input_addr);
         let line_end = value_at.wrapping_add(value.len());
         let count = self.staging.fields.len();
+        // (`run_active` implies no error: `fail` ends the run.)
         let continues_run = self.run_active
-            && self.error.is_none()
             && self.token != Token::Name
             && name_at >= self.run_to
             && value_at >= name_end
-            && line_end <= self.input_len
+            && line_end <= self.run_limit
             && count < self.field_limit
             && count < self.staging.fields.capacity();
         if continues_run {
-            // Input offsets in the run map to area offsets by one shift
-            // (all are >= run_from, and run_area <= run_from + run_area).
-            let shift = self.run_area.wrapping_sub(self.run_from);
+            // Input offsets in the run map to area offsets by one shift.
+            let shift = self.run_shift;
             let (run_to, value_from) = if value.is_empty() {
                 (name_end, name_end)
             } else {
                 (line_end, value_at)
             };
-            let area_end = run_to.wrapping_add(shift);
-            if area_end <= 2 * self.limits.max_head {
-                let field = Field {
-                    name: Span {
-                        start: name_at.wrapping_add(shift) as u32,
-                        end: name_end.wrapping_add(shift) as u32,
-                    },
-                    value: Span {
-                        start: value_from.wrapping_add(shift) as u32,
-                        end: area_end as u32,
-                    },
-                };
-                self.run_to = run_to;
-                self.token = Token::None;
-                let record = &mut self.staging;
-                record.fields.push(field);
-                if !self.in_trailers {
-                    record.header_count = count + 1;
-                }
-                return;
+            let field = Field {
+                name: Span {
+                    start: name_at.wrapping_add(shift) as u32,
+                    end: name_end.wrapping_add(shift) as u32,
+                },
+                value: Span {
+                    start: value_from.wrapping_add(shift) as u32,
+                    end: run_to.wrapping_add(shift) as u32,
+                },
+            };
+            self.run_to = run_to;
+            self.token = Token::None;
+            let record = &mut self.staging;
+            record.fields.push(field);
+            if !self.in_trailers {
+                record.header_count = count + 1;
             }
+            return;
         }
         self.on_header_line(name, value);
         self.on_header_complete();
@@ -851,7 +892,7 @@ impl HttpSink for MessageCollector {
             return Flow::Pause;
         }
         let staging = &mut self.staging;
-        match self.slab.insert_with(|slot| std::mem::swap(slot, staging)) {
+        match self.slab.insert_with(|slot| staging.move_into(slot)) {
             Some(key) => self.ready.push_back(key),
             None => {
                 // The caller fed more input without draining a full collector.
