@@ -114,19 +114,21 @@ impl Machine {
         // SP, HTAB (a fold) or LF (a bare LF, which fails first when strict):
         // the byte handlers complete the field at any other byte first thing,
         // before a check of their own can fail, so the events are the same.
-        let complete_end = if max_line > 0 { head_end } else { 0 };
-        let completes_at =
-            |at: usize| at < complete_end && !matches!(input[at], b' ' | b'\t' | b'\n');
+        let completes_at = |at: usize| at < head_end && !matches!(input[at], b' ' | b'\t' | b'\n');
         if self.field_pending {
-            // A field from an earlier line: the first byte here decides.
-            if !completes_at(start) {
+            // A field from an earlier line: the first byte here decides
+            // (with `max_line` 0 the byte handlers fail at it first; in the
+            // walk below it cannot matter, as no line is taken then).
+            if max_line == 0 || !completes_at(start) {
                 return self.line_start(input, start, sink);
             }
             self.finish_field(sink)?;
         }
         let max_headers = self.limits.max_headers;
         let trailers = self.trailers;
-        let mut fields = self.fields;
+        // Fields still allowed (`fields <= max_headers` always holds: one
+        // more is an error).
+        let mut fields_left = max_headers.saturating_sub(self.fields);
         let mut pos = start;
         // The field left pending when the walk ends: (field, value end,
         // value non-empty).
@@ -159,14 +161,14 @@ impl Machine {
                 break Ok(Exit::Bytewise);
             }
             // A whole, well-formed line [pos, value_stop + 2).
-            fields += 1;
-            if fields > max_headers {
+            if fields_left == 0 {
                 break Err(ParseError::limit(
                     ErrorKind::TooManyHeaders,
                     self.at(pos),
                     max_headers as u64,
                 ));
             }
+            fields_left -= 1;
             let field = if trailers {
                 Field::Other
             } else {
@@ -207,7 +209,7 @@ impl Machine {
             line_end = pos.saturating_add(max_line);
         };
         if pos != start {
-            self.fields = fields;
+            self.fields = max_headers - fields_left;
             match pending {
                 Some((field, value_stop, value_nonempty)) => {
                     self.field = field;
