@@ -174,15 +174,13 @@ impl Machine {
             } else {
                 Field::classify(&input[pos..colon])
             };
-            let mut keep = value_stop;
-            while keep > value_start && is_ws(input[keep - 1]) {
-                keep -= 1;
-            }
+            let trimmed = trim_end_ws(&input[value_start..value_stop]);
             let next = value_stop + 2;
             let complete_now = completes_at(next);
             if field == Field::Other && complete_now {
-                sink.on_header_field(&input[pos..colon], &input[value_start..keep]);
+                sink.on_header_field(&input[pos..colon], trimmed);
             } else {
+                let keep = value_start + trimmed.len();
                 let line = WholeLine {
                     pos,
                     colon,
@@ -547,6 +545,15 @@ impl Machine {
             }
         }
     }
+}
+
+/// `value` without its trailing SP and HTAB.
+#[inline(always)]
+fn trim_end_ws(mut value: &[u8]) -> &[u8] {
+    while let [rest @ .., b' ' | b'\t'] = value {
+        value = rest;
+    }
+    value
 }
 
 /// `input[at..at + 2]` is CR LF (one 16-bit compare); `at + 1 < input.len()`.
