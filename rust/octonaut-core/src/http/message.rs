@@ -691,6 +691,46 @@ impl HttpSink for MessageCollector {
         }
     }
 
+    /// Both tokens at once when they start the message's run in the
+    /// current input (the usual case inside [`MessageCollector::parse`]);
+    /// otherwise as two fragments. The records are the same either way.
+    fn on_request_line(&mut self, method: &[u8], target: &[u8]) {
+        let method_at = (method.as_ptr() as usize).wrapping_sub(self.input_addr);
+        let target_at = (target.as_ptr() as usize).wrapping_sub(self.input_addr);
+        let in_order = !self.run_active
+            && self.error.is_none()
+            && method_at <= target_at
+            && method.len() <= target_at - method_at
+            && target_at <= self.input_len
+            && target.len() <= self.input_len - target_at;
+        if in_order {
+            // As `on_method` would: a run starts at the method...
+            self.start_run(method_at);
+            let target_end = target_at + target.len();
+            if target_end <= self.run_limit {
+                // ...and `on_target` continues it.
+                let shift = self.run_shift;
+                let method_start = method_at.wrapping_add(shift) as u32;
+                self.staging.method = Span {
+                    start: method_start,
+                    end: method_start + method.len() as u32,
+                };
+                let target_start = target_at.wrapping_add(shift) as u32;
+                self.staging.target = Span {
+                    start: target_start,
+                    end: target_end.wrapping_add(shift) as u32,
+                };
+                self.run_to = target_end;
+                self.token = Token::Target;
+                self.token_start = target_start;
+                return;
+            }
+            self.run_active = false;
+        }
+        self.on_method(method);
+        self.on_target(target);
+    }
+
     fn on_status(&mut self, code: u16) {
         self.staging.status = code;
     }

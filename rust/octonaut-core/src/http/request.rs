@@ -117,8 +117,7 @@ impl Machine {
         {
             return self.method(input, pos, sink);
         }
-        sink.on_method(method_token);
-        sink.on_target(&line[target_start..target_end]);
+        sink.on_request_line(method_token, &line[target_start..target_end]);
         self.method = method;
         self.method_len = method_len;
         self.minor = line[target_end + 8] - b'0';

@@ -43,6 +43,15 @@ pub trait HttpSink {
     fn on_method(&mut self, fragment: &[u8]) {}
     /// A fragment of the request-target.
     fn on_target(&mut self, fragment: &[u8]) {}
+    /// A request line's whole method and target, seen in one input:
+    /// exactly [`HttpSink::on_method`] then [`HttpSink::on_target`], which is
+    /// the default. Parsers use it for request lines they see whole, so a
+    /// sink can take both at once.
+    #[inline(always)]
+    fn on_request_line(&mut self, method: &[u8], target: &[u8]) {
+        self.on_method(method);
+        self.on_target(target);
+    }
     /// The status code of a response.
     fn on_status(&mut self, code: u16) {}
     /// A fragment of the reason phrase of a response.
