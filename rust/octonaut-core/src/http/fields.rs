@@ -233,7 +233,7 @@ impl Machine {
     /// A whole line the walk does not finish inline: a field that decides
     /// framing, or a field that may still be folded (reported as a line,
     /// completed later). `complete_now` as in the walk.
-    #[inline(never)]
+    #[inline(always)]
     fn uncommon_line<S: HttpSink + ?Sized>(
         &mut self,
         field: Field,
