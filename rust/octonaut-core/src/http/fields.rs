@@ -274,7 +274,7 @@ impl Machine {
     /// `pos`, its `value` (trailing OWS included) at `value_start`. On an
     /// error, reports what the byte handlers would have reported before it
     /// (the name, and the value up to the byte that failed it).
-    #[inline(never)]
+    #[inline(always)]
     fn framing_field<S: HttpSink + ?Sized>(
         &mut self,
         field: Field,
@@ -296,13 +296,27 @@ impl Machine {
             .framing
             .on_value(field, value, self.at(value_start), self.lenient, true);
         if let Err((error, seen)) = checked {
-            sink.on_header_name(name);
-            self.value_nonempty = false;
-            self.held_ws_len = 0;
-            self.value_fragment(&value[..seen], sink);
-            return Err(error);
+            return Err(self.framing_value_error(error, name, &value[..seen], sink));
         }
         Ok(())
+    }
+
+    /// Reports a framing field whose value failed after `seen` (as the byte
+    /// handlers would have) and gives the error back.
+    #[cold]
+    #[inline(never)]
+    fn framing_value_error<S: HttpSink + ?Sized>(
+        &mut self,
+        error: ParseError,
+        name: &[u8],
+        seen: &[u8],
+        sink: &mut S,
+    ) -> ParseError {
+        sink.on_header_name(name);
+        self.value_nonempty = false;
+        self.held_ws_len = 0;
+        self.value_fragment(seen, sink);
+        error
     }
 
     /// The first byte of a field line, or of the empty line ending the head.
