@@ -294,7 +294,7 @@ impl Machine {
         }
         let checked = self
             .framing
-            .on_value(field, value, self.at(value_start), self.lenient, true);
+            .on_whole_value(field, value, self.at(value_start), self.lenient);
         if let Err((error, seen)) = checked {
             return Err(self.framing_value_error(error, name, &value[..seen], sink));
         }
