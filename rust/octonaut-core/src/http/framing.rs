@@ -479,7 +479,6 @@ impl Framing {
     /// The common case of a whole `Connection` value that is one known
     /// token (`keep-alive`, `close`, `upgrade`) in one fragment; false when
     /// the general per-byte path must run instead.
-    #[inline]
     #[inline(always)]
     fn connection_single_token(&mut self, bytes: &[u8]) -> bool {
         if self.conn_state != ListState::Before {
