@@ -694,6 +694,7 @@ impl HttpSink for MessageCollector {
     /// Both tokens at once when they start the message's run in the
     /// current input (the usual case inside [`MessageCollector::parse`]);
     /// otherwise as two fragments. The records are the same either way.
+    #[inline(always)]
     fn on_request_line(&mut self, method: &[u8], target: &[u8]) {
         let method_at = (method.as_ptr() as usize).wrapping_sub(self.input_addr);
         let target_at = (target.as_ptr() as usize).wrapping_sub(self.input_addr);
