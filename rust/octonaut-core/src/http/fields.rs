@@ -15,7 +15,11 @@
 //! is trimmed from each fragment and held back in a fixed buffer until more
 //! value follows, so fragments concatenate to the exact value. A field is
 //! completed (`on_header_complete`) at the first byte of the next line,
-//! because only then is it known not to be folded.
+//! because only then is it known not to be folded; when the walk already
+//! sees that byte (and it is neither SP, HTAB nor LF), it reports the line
+//! and its completion together (`on_header_field`), which lets a sink store
+//! the finished field at once, and the walk carries no pending field from
+//! line to line (a line it cannot complete ends the walk).
 
 use super::chars::{is_ws, TCHAR};
 use super::framing::Field;

@@ -33,6 +33,10 @@
 //! head is copied with one `memcpy` when it ends (separators included, never
 //! referenced); a head split across feeds is copied run by run, and a
 //! fragment from the parser's own buffers falls back to a copy of its own.
+//! A run keeps the shift from input offsets to area offsets and the last
+//! input offset it may reach, so a whole request line (`on_request_line`)
+//! or a whole, complete field line (`on_header_field`) becomes its spans
+//! with a few compares and no copying.
 //! Records are identical either way (`tests/message_run.rs`). When a
 //! record's byte area is one run of that input,
 //! [`MessageCollector::area_in_last_input`] says where, so a caller that
