@@ -229,7 +229,7 @@ impl Machine {
             Exit::Bytewise => self.line_start(input, pos, sink),
             Exit::HeadEnd => {
                 self.finish_field(sink)?;
-                self.line_end(After::HeadEnd, pos + 2, sink)
+                self.head_end(pos + 2, sink)
             }
         }
     }

@@ -644,7 +644,7 @@ impl Machine {
 
     /// The empty line ending the head (or the trailer section) was read;
     /// `next` is the first byte after it.
-    fn head_end<S: HttpSink + ?Sized>(
+    pub(super) fn head_end<S: HttpSink + ?Sized>(
         &mut self,
         next: usize,
         sink: &mut S,
