@@ -424,14 +424,21 @@ impl MessageCollector {
         if self.error.is_some() {
             return;
         }
-        debug_assert!(self.run_to <= self.input_len);
+        // The fragments of a run arrive in input order (the sink contract),
+        // and the per-fragment checks keep the run inside the input for any
+        // parser that keeps it; this check makes the copy below sound even
+        // for one that does not (its record is then meaningless, not unsafe).
+        if self.run_from > self.run_to || self.run_to > self.input_len {
+            self.staging.area_origin = None;
+            return;
+        }
         let area_bound = 2 * self.limits.max_head;
         let run_len = self.run_to - self.run_from;
         // SAFETY: a run is only active inside `parse` (the `InputWindow`
         // guard clears it when that call ends, even by unwinding), where
         // `input_addr`/`input_len` describe the `input` slice it borrows for
         // its whole duration; `run_from <= run_to <= input_len` (checked
-        // when each fragment joined the run).
+        // just above).
         let bytes = unsafe {
             std::slice::from_raw_parts((self.input_addr as *const u8).add(self.run_from), run_len)
         };
@@ -782,7 +789,7 @@ impl HttpSink for MessageCollector {
             && self.run_active
             && self.token != Token::Name
             && name_at >= self.run_to
-            && value_at >= name_at + name.len()
+            && value_at >= name_at.wrapping_add(name.len())
             && line_end <= self.input_len;
         if continues_run {
             // Area offsets of input offsets in the run (all >= run_from).
