@@ -1151,6 +1151,48 @@ mod tests {
         assert_eq!(c.take_error(), Some(ErrorKind::BodyTooLarge));
     }
 
+    /// A parser that breaks the sink contract: a value slice that starts
+    /// before the input and ends inside it, before the run's start.
+    struct OutOfOrder<'a> {
+        buf: &'a [u8],
+    }
+
+    impl Parser<MessageCollector> for OutOfOrder<'_> {
+        fn parse(
+            &mut self,
+            _input: &[u8],
+            sink: &mut MessageCollector,
+        ) -> Result<usize, ParseError> {
+            sink.on_message_begin();
+            // The input is buf[10..]: method and target at input offsets 10 and 14.
+            sink.on_request_line(&self.buf[20..23], &self.buf[24..30]);
+            sink.on_header_field(&self.buf[40..44], &self.buf[5..15]);
+            sink.on_headers_complete(&HeadInfo::default());
+            sink.on_message_complete();
+            Ok(0)
+        }
+        fn parse_eof(&mut self, _sink: &mut MessageCollector) -> Result<(), ParseError> {
+            Ok(())
+        }
+        fn reset(&mut self) {}
+        fn offset(&self) -> u64 {
+            0
+        }
+    }
+
+    #[test]
+    fn a_run_out_of_the_input_is_never_copied() {
+        let buf = [b'a'; 64];
+        let mut c = MessageCollector::new(limits(2));
+        let mut parser = OutOfOrder { buf: &buf };
+        assert_eq!(c.parse(&mut parser, &buf[10..]), Ok(0));
+        // The record is meaningless, but nothing was read outside the input.
+        let key = c.pop().unwrap();
+        let record = c.record(key).unwrap();
+        assert!(record.area().len() <= 2 * limits(2).max_head);
+        assert_eq!(c.area_in_last_input(record), None);
+    }
+
     #[test]
     fn reset_forgets_everything() {
         let mut c = MessageCollector::new(limits(2));
