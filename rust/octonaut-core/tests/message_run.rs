@@ -21,6 +21,11 @@ const STREAMS: &[&[u8]] = &[
       5\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: abc  \r\nX-Two:  d e\r\n\r\n\
       GET / HTTP/1.1\r\nHost: h2\r\n\r\n",
     b"GET /fold HTTP/1.1\r\nHost: h\r\nX-Fold: a  \r\n  b\t\r\n\tc\r\nX-Ws: v \t \r\n\r\n",
+    // Whole lines completed at once (the walk's `on_header_field`): blank and
+    // OWS-only values, framing fields, a single-token Connection, pipelining.
+    b"GET /w HTTP/1.1\r\nHost: h\r\nX-Blank:   \r\nX-None:\r\nConnection: keep-alive\r\n\
+      Content-Length: 2\r\nX-Last: \tz\t\r\n\r\nokOPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n\
+      GET /x HTTP/1.0\r\nConnection: close, Keep-Alive\r\n\r\n",
 ];
 
 fn render(record: &MessageRecord, out: &mut Vec<Vec<u8>>) {

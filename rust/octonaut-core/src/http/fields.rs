@@ -15,7 +15,11 @@
 //! is trimmed from each fragment and held back in a fixed buffer until more
 //! value follows, so fragments concatenate to the exact value. A field is
 //! completed (`on_header_complete`) at the first byte of the next line,
-//! because only then is it known not to be folded.
+//! because only then is it known not to be folded; when the walk already
+//! sees that byte (and it is neither SP, HTAB nor LF), it reports the line
+//! and its completion together (`on_header_field`), which lets a sink store
+//! the finished field at once, and the walk carries no pending field from
+//! line to line (a line it cannot complete ends the walk).
 
 use super::chars::{is_ws, TCHAR};
 use super::framing::Field;
@@ -79,10 +83,12 @@ impl Machine {
         self.field_lines_body(input, pos, sink, &mut cursor)
     }
 
-    /// The walk itself. Per-line state lives in locals and is written back
-    /// to the machine when the walk ends, whichever way it ends, so the
-    /// byte handlers it hands over to see exactly what they would have seen
-    /// had they parsed every line themselves.
+    /// The walk itself. Only the position, the field count and the line
+    /// limit are carried from line to line: a line whose field cannot be
+    /// completed at once ends the walk (the byte handlers take its next
+    /// line), so the pending-field state is written back only then, and the
+    /// byte handlers see exactly what they would have seen had they parsed
+    /// every line themselves.
     #[inline(always)]
     fn field_lines_body<S: HttpSink + ?Sized, L: Landmarks>(
         &mut self,
@@ -92,6 +98,9 @@ impl Machine {
         landmarks: &mut L,
     ) -> Result<usize, ParseError> {
         let len = input.len();
+        if start >= len {
+            return Ok(start);
+        }
         // The first bytes past the head and line limits, relative to
         // `input` (together they are `window`); the line limit moves with
         // each line.
@@ -104,15 +113,30 @@ impl Machine {
             .saturating_sub(self.offset)
             .min(len as u64) as usize;
         let max_line = self.limits.max_line;
+        // A field is completed at its own line when the next line's first
+        // byte is already here, inside the head and line limits, and is not
+        // SP, HTAB (a fold) or LF (a bare LF, which fails first when strict):
+        // the byte handlers complete the field at any other byte first thing,
+        // before a check of their own can fail, so the events are the same.
+        let completes_at = |at: usize| at < head_end && !matches!(input[at], b' ' | b'\t' | b'\n');
+        if self.field_pending {
+            // A field from an earlier line: the first byte here decides
+            // (with `max_line` 0 the byte handlers fail at it first; in the
+            // walk below it cannot matter, as no line is taken then).
+            if max_line == 0 || !completes_at(start) {
+                return self.line_start(input, start, sink);
+            }
+            self.finish_field(sink)?;
+        }
         let max_headers = self.limits.max_headers;
         let trailers = self.trailers;
-        let mut fields = self.fields;
-        let mut pending = self.field_pending;
-        let mut field = self.field;
-        let value_end_at = self.value_end_at;
-        let mut value_stop_last = 0;
-        let mut value_nonempty = self.value_nonempty;
+        // Fields still allowed (`fields <= max_headers` always holds: one
+        // more is an error).
+        let mut fields_left = max_headers.saturating_sub(self.fields);
         let mut pos = start;
+        // The field left pending when the walk ends: (field, value end,
+        // value non-empty).
+        let mut pending = None;
         let exit = loop {
             if pos >= len {
                 break Ok(Exit::Done);
@@ -140,67 +164,63 @@ impl Machine {
             if value_stop + 1 >= end || !is_crlf(input, value_stop) {
                 break Ok(Exit::Bytewise);
             }
-            // A whole, well-formed line [pos, value_stop + 2): the previous
-            // field cannot be folded any more.
-            if pending {
-                if field != Field::Other {
-                    // The pending field's value ended at its CR: on an
-                    // earlier line of this walk, or before it.
-                    let at = if pos == start {
-                        value_end_at
-                    } else {
-                        self.at(value_stop_last)
-                    };
-                    if let Err(error) = self.framing.on_field_end(field, at, self.lenient) {
-                        break Err(error);
-                    }
-                }
-                sink.on_header_complete();
-            }
-            fields += 1;
-            if fields > max_headers {
+            // A whole, well-formed line [pos, value_stop + 2).
+            if fields_left == 0 {
                 break Err(ParseError::limit(
                     ErrorKind::TooManyHeaders,
                     self.at(pos),
                     max_headers as u64,
                 ));
             }
-            let name = &input[pos..colon];
-            field = if trailers {
+            fields_left -= 1;
+            let field = if trailers {
                 Field::Other
             } else {
-                Field::classify(name)
+                Field::classify(&input[pos..colon])
             };
-            let mut keep = value_stop;
-            while keep > value_start && is_ws(input[keep - 1]) {
-                keep -= 1;
-            }
-            value_nonempty = keep > value_start;
-            if field == Field::Other {
-                sink.on_header_line(name, &input[value_start..keep]);
+            let trimmed = trim_end_ws(&input[value_start..value_stop]);
+            let next = value_stop + 2;
+            let complete_now = completes_at(next);
+            if field == Field::Other && complete_now {
+                sink.on_header_field(&input[pos..colon], trimmed);
             } else {
-                // A framing field may fail part-way through its value, after
-                // reporting the part before the error: report it piece by piece.
-                sink.on_header_name(name);
-                let value = &input[value_start..value_stop];
-                if let Err(error) = self.framing_field(field, pos, value_start, value, sink) {
+                let keep = value_start + trimmed.len();
+                let line = WholeLine {
+                    pos,
+                    colon,
+                    value_start,
+                    value_stop,
+                    keep,
+                };
+                if let Err(error) = self.uncommon_line(field, input, line, complete_now, sink) {
                     break Err(error);
                 }
-                if value_nonempty {
-                    sink.on_header_value(&input[value_start..keep]);
+                if !complete_now {
+                    // The next line (if here) is a fold, a bare LF or past a
+                    // limit: the byte handlers take it from its first byte.
+                    pending = Some((field, value_stop, keep > value_start));
+                    pos = next;
+                    break Ok(if pos >= len {
+                        Exit::Done
+                    } else {
+                        Exit::Bytewise
+                    });
                 }
             }
-            value_stop_last = value_stop;
-            pending = true;
-            pos = value_stop + 2;
+            pos = next;
             line_end = pos.saturating_add(max_line);
         };
         if pos != start {
-            self.fields = fields;
-            self.field = field;
-            self.field_pending = pending;
-            self.value_end_at = self.at(value_stop_last);
-            self.value_nonempty = value_nonempty;
+            self.fields = max_headers - fields_left;
+            match pending {
+                Some((field, value_stop, value_nonempty)) => {
+                    self.field = field;
+                    self.field_pending = true;
+                    self.value_end_at = self.at(value_stop);
+                    self.value_nonempty = value_nonempty;
+                }
+                None => self.field_pending = false,
+            }
             self.held_ws_len = 0;
             self.new_line(pos);
         }
@@ -209,35 +229,98 @@ impl Machine {
             Exit::Bytewise => self.line_start(input, pos, sink),
             Exit::HeadEnd => {
                 self.finish_field(sink)?;
-                self.line_end(After::HeadEnd, pos + 2, sink)
+                self.head_end(pos + 2, sink)
             }
         }
     }
 
-    /// A field that decides framing, in a whole line: its name starts at
-    /// `pos`, its `value` (trailing OWS included) at `value_start`.
-    #[inline(never)]
+    /// A whole line the walk does not finish inline: a field that decides
+    /// framing, or a field that may still be folded (reported as a line,
+    /// completed later). `complete_now` as in the walk.
+    #[inline(always)]
+    fn uncommon_line<S: HttpSink + ?Sized>(
+        &mut self,
+        field: Field,
+        input: &[u8],
+        line: WholeLine,
+        complete_now: bool,
+        sink: &mut S,
+    ) -> Result<(), ParseError> {
+        let name = &input[line.pos..line.colon];
+        let trimmed = &input[line.value_start..line.keep];
+        if field == Field::Other {
+            if complete_now {
+                sink.on_header_field(name, trimmed);
+            } else {
+                sink.on_header_line(name, trimmed);
+            }
+            return Ok(());
+        }
+        // The framing checks run first; the events are then the ones the
+        // byte handlers give: up to the error if one is found (a value
+        // that fails part-way is reported up to the byte that failed it).
+        let value = &input[line.value_start..line.value_stop];
+        self.framing_field(field, line.pos, line.value_start, value, name, sink)?;
+        if !complete_now {
+            sink.on_header_line(name, trimmed);
+            return Ok(());
+        }
+        let at = self.at(line.value_stop);
+        if let Err(error) = self.framing.on_field_end(field, at, self.lenient) {
+            sink.on_header_line(name, trimmed);
+            return Err(error);
+        }
+        sink.on_header_field(name, trimmed);
+        Ok(())
+    }
+
+    /// The framing checks of a field in a whole line: its `name` starts at
+    /// `pos`, its `value` (trailing OWS included) at `value_start`. On an
+    /// error, reports what the byte handlers would have reported before it
+    /// (the name, and the value up to the byte that failed it).
+    #[inline(always)]
     fn framing_field<S: HttpSink + ?Sized>(
         &mut self,
         field: Field,
         pos: usize,
         value_start: usize,
         value: &[u8],
+        name: &[u8],
         sink: &mut S,
     ) -> Result<(), ParseError> {
         self.name_start = self.at(pos);
-        self.framing
-            .on_field_name(field, self.name_start, self.minor == 0, self.lenient)?;
-        let checked = self
-            .framing
-            .on_value(field, value, self.at(value_start), self.lenient, true);
-        if let Err((error, seen)) = checked {
-            self.value_nonempty = false;
-            self.held_ws_len = 0;
-            self.value_fragment(&value[..seen], sink);
+        let named =
+            self.framing
+                .on_field_name(field, self.name_start, self.minor == 0, self.lenient);
+        if let Err(error) = named {
+            sink.on_header_name(name);
             return Err(error);
         }
+        let checked = self
+            .framing
+            .on_whole_value(field, value, self.at(value_start), self.lenient);
+        if let Err((error, seen)) = checked {
+            return Err(self.framing_value_error(error, name, &value[..seen], sink));
+        }
         Ok(())
+    }
+
+    /// Reports a framing field whose value failed after `seen` (as the byte
+    /// handlers would have) and gives the error back.
+    #[cold]
+    #[inline(never)]
+    fn framing_value_error<S: HttpSink + ?Sized>(
+        &mut self,
+        error: ParseError,
+        name: &[u8],
+        seen: &[u8],
+        sink: &mut S,
+    ) -> ParseError {
+        sink.on_header_name(name);
+        self.value_nonempty = false;
+        self.held_ws_len = 0;
+        self.value_fragment(seen, sink);
+        error
     }
 
     /// The first byte of a field line, or of the empty line ending the head.
@@ -482,10 +565,33 @@ impl Machine {
     }
 }
 
+/// `value` without its trailing SP and HTAB.
+#[inline(always)]
+fn trim_end_ws(mut value: &[u8]) -> &[u8] {
+    while let [rest @ .., b' ' | b'\t'] = value {
+        value = rest;
+    }
+    value
+}
+
 /// `input[at..at + 2]` is CR LF (one 16-bit compare); `at + 1 < input.len()`.
 #[inline(always)]
 fn is_crlf(input: &[u8], at: usize) -> bool {
     u16::from_le_bytes([input[at], input[at + 1]]) == u16::from_le_bytes(*b"\r\n")
+}
+
+/// The landmarks of a whole, well-formed field line `[pos, value_stop + 2)`.
+#[derive(Clone, Copy)]
+struct WholeLine {
+    /// The name's first byte.
+    pos: usize,
+    colon: usize,
+    /// The value's first byte after OWS.
+    value_start: usize,
+    /// The CR.
+    value_stop: usize,
+    /// The end of the value without trailing OWS.
+    keep: usize,
 }
 
 /// Where the field-line walk stopped.

@@ -314,6 +314,22 @@ impl Framing {
         Ok(())
     }
 
+    /// [`Framing::on_value`] for a whole value, with the common single-token
+    /// Connection value (`keep-alive`, `close`) taken inline.
+    #[inline(always)]
+    pub(crate) fn on_whole_value(
+        &mut self,
+        field: Field,
+        bytes: &[u8],
+        offset: u64,
+        lenient: Lenient,
+    ) -> Result<(), (ParseError, usize)> {
+        if field == Field::Connection && self.connection_single_token(bytes) {
+            return Ok(());
+        }
+        self.on_value(field, bytes, offset, lenient, true)
+    }
+
     /// The value of `field` ended at absolute `offset` (its CR or LF).
     pub(crate) fn on_field_end(
         &mut self,
@@ -463,7 +479,7 @@ impl Framing {
     /// The common case of a whole `Connection` value that is one known
     /// token (`keep-alive`, `close`, `upgrade`) in one fragment; false when
     /// the general per-byte path must run instead.
-    #[inline]
+    #[inline(always)]
     fn connection_single_token(&mut self, bytes: &[u8]) -> bool {
         if self.conn_state != ListState::Before {
             return false;

@@ -405,13 +405,48 @@ impl Machine {
         }
     }
 
+    #[inline(always)]
     fn run<S: HttpSink + ?Sized>(
         &mut self,
         input: &[u8],
         sink: &mut S,
     ) -> Result<usize, ParseError> {
+        if self.state == State::Idle && !input.is_empty() {
+            return self.run_from_idle(input, sink);
+        }
+        self.run_from(input, 0, sink)
+    }
+
+    /// [`Machine::run`] from the first byte of a message (the common case:
+    /// one or more whole messages per input), without first entering the
+    /// dispatcher, whose set-up costs more than a whole message needs; its
+    /// first step is the dispatcher's own for this state.
+    #[inline(never)]
+    fn run_from_idle<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
+        let pos = self.idle(input, 0, sink)?;
+        if self.yield_now {
+            self.yield_now = false;
+            return Ok(pos);
+        }
+        if pos >= input.len() {
+            return Ok(pos);
+        }
+        self.run_from(input, pos, sink)
+    }
+
+    /// The dispatcher: each state's handler consumes what it can from `pos`.
+    #[inline(never)]
+    fn run_from<S: HttpSink + ?Sized>(
+        &mut self,
+        input: &[u8],
+        mut pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
         let len = input.len();
-        let mut pos = 0;
         while pos < len {
             pos = match self.state {
                 State::Idle => self.idle(input, pos, sink)?,
@@ -609,7 +644,7 @@ impl Machine {
 
     /// The empty line ending the head (or the trailer section) was read;
     /// `next` is the first byte after it.
-    fn head_end<S: HttpSink + ?Sized>(
+    pub(super) fn head_end<S: HttpSink + ?Sized>(
         &mut self,
         next: usize,
         sink: &mut S,

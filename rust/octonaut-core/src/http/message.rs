@@ -33,6 +33,10 @@
 //! head is copied with one `memcpy` when it ends (separators included, never
 //! referenced); a head split across feeds is copied run by run, and a
 //! fragment from the parser's own buffers falls back to a copy of its own.
+//! A run keeps the shift from input offsets to area offsets and the last
+//! input offset it may reach, so a whole request line (`on_request_line`)
+//! or a whole, complete field line (`on_header_field`) becomes its spans
+//! with a few compares and no copying.
 //! Records are identical either way (`tests/message_run.rs`). When a
 //! record's byte area is one run of that input,
 //! [`MessageCollector::area_in_last_input`] says where, so a caller that
@@ -154,6 +158,24 @@ impl MessageRecord {
             info: HeadInfo::default(),
             area_origin: None,
         }
+    }
+
+    /// Moves this record into `slot` by swapping buffers (no bytes copied,
+    /// nothing allocated); this record keeps the slot's old buffers and
+    /// stale small fields until [`Self::clear`].
+    #[inline(always)]
+    fn move_into(&mut self, slot: &mut MessageRecord) {
+        std::mem::swap(&mut self.area, &mut slot.area);
+        std::mem::swap(&mut self.fields, &mut slot.fields);
+        std::mem::swap(&mut self.body, &mut slot.body);
+        slot.header_count = self.header_count;
+        slot.method = self.method;
+        slot.target = self.target;
+        slot.reason = self.reason;
+        slot.status = self.status;
+        slot.version = self.version;
+        slot.info = self.info;
+        slot.area_origin = self.area_origin;
     }
 
     fn clear(&mut self) {
@@ -288,6 +310,9 @@ pub struct MessageCollector {
     name: Span,
     value: Span,
     in_trailers: bool,
+    /// Fields the record may hold so far: `max_headers` in the head, twice
+    /// that once trailers begin.
+    field_limit: usize,
     error: Option<ErrorKind>,
     limits: CollectorLimits,
     /// The input of the current [`MessageCollector::parse`] call (address
@@ -305,6 +330,12 @@ pub struct MessageCollector {
     run_from: usize,
     run_to: usize,
     run_area: usize,
+    /// `run_area - run_from` (wrapping): an input offset in the run plus
+    /// this is its byte-area offset.
+    run_shift: usize,
+    /// The end of the input offsets the run may grow to: the input's end,
+    /// or where the byte area would pass its bound, whichever is first.
+    run_limit: usize,
 }
 
 /// Clears the collector's input window when a [`MessageCollector::parse`]
@@ -333,6 +364,7 @@ impl MessageCollector {
             name: Span::default(),
             value: Span::default(),
             in_trailers: false,
+            field_limit: limits.max_headers,
             error: None,
             limits,
             input_addr: 0,
@@ -342,6 +374,8 @@ impl MessageCollector {
             run_from: 0,
             run_to: 0,
             run_area: 0,
+            run_shift: 0,
+            run_limit: 0,
         }
     }
 
@@ -375,23 +409,36 @@ impl MessageCollector {
     }
 
     /// Copies the pending run (if any) from the input into the byte area.
-    #[inline(never)]
+    #[inline(always)]
     fn flush_run(&mut self) {
-        if !self.run_active {
-            return;
+        if self.run_active {
+            self.copy_run();
         }
+    }
+
+    /// [`Self::flush_run`] for an active run (out of line: most calls find
+    /// none).
+    #[inline(never)]
+    fn copy_run(&mut self) {
         self.run_active = false;
         if self.error.is_some() {
             return;
         }
-        debug_assert!(self.run_to <= self.input_len);
+        // The fragments of a run arrive in input order (the sink contract),
+        // and the per-fragment checks keep the run inside the input for any
+        // parser that keeps it; this check makes the copy below sound even
+        // for one that does not (its record is then meaningless, not unsafe).
+        if self.run_from > self.run_to || self.run_to > self.input_len {
+            self.staging.area_origin = None;
+            return;
+        }
         let area_bound = 2 * self.limits.max_head;
         let run_len = self.run_to - self.run_from;
         // SAFETY: a run is only active inside `parse` (the `InputWindow`
         // guard clears it when that call ends, even by unwinding), where
         // `input_addr`/`input_len` describe the `input` slice it borrows for
         // its whole duration; `run_from <= run_to <= input_len` (checked
-        // when each fragment joined the run).
+        // just above).
         let bytes = unsafe {
             std::slice::from_raw_parts((self.input_addr as *const u8).add(self.run_from), run_len)
         };
@@ -497,11 +544,58 @@ impl MessageCollector {
         self.in_message = false;
         self.token = Token::None;
         self.in_trailers = false;
+        self.field_limit = self.limits.max_headers;
         self.error = None;
         self.run_active = false;
     }
 
+    /// Adds a complete field to the record, within the field table's bound.
+    #[inline(always)]
+    fn push_field(&mut self, field: Field) {
+        let record = &mut self.staging;
+        let count = record.fields.len();
+        if count >= self.field_limit {
+            self.fail(ErrorKind::TooManyHeaders);
+            return;
+        }
+        if count == record.fields.capacity() {
+            self.grow_fields();
+        }
+        let record = &mut self.staging;
+        record.fields.push(field);
+        if !self.in_trailers {
+            record.header_count = count + 1;
+        }
+    }
+
+    /// Doubles the field table, but never past its bound (the capacity is
+    /// kept when the slot is reused, so this only runs while warming up).
+    #[cold]
+    #[inline(never)]
+    fn grow_fields(&mut self) {
+        let fields = &mut self.staging.fields;
+        let wanted = (fields.capacity() * 2)
+            .max(INITIAL_FIELDS)
+            .min(2 * self.limits.max_headers);
+        fields.reserve_exact(wanted - fields.len());
+    }
+
+    /// Starts a run at input offset `offset`, at the end of the byte area.
+    #[inline(always)]
+    fn start_run(&mut self, offset: usize) {
+        self.run_active = true;
+        self.run_from = offset;
+        let area_len = self.staging.area.len();
+        self.run_area = area_len;
+        self.run_shift = area_len.wrapping_sub(offset);
+        // The area never holds more than its bound.
+        let area_room = (2 * self.limits.max_head).saturating_sub(area_len);
+        self.run_limit = self.input_len.min(offset.saturating_add(area_room));
+    }
+
     fn fail(&mut self, kind: ErrorKind) {
+        // Nothing more is copied (a pending run would be dropped anyway).
+        self.run_active = false;
         if self.error.is_none() {
             self.error = Some(kind);
         }
@@ -534,9 +628,7 @@ impl MessageCollector {
             self.flush_run();
         }
         if !self.run_active {
-            self.run_active = true;
-            self.run_from = offset;
-            self.run_area = self.staging.area.len();
+            self.start_run(offset);
         }
         let start = self.run_area + (offset - self.run_from);
         let end = start + len;
@@ -588,6 +680,7 @@ impl HttpSink for MessageCollector {
         self.run_active = false;
         self.token = Token::None;
         self.in_trailers = false;
+        self.field_limit = self.limits.max_headers;
         self.staging.clear();
         self.in_message = true;
         if self.slab.is_full() {
@@ -607,6 +700,47 @@ impl HttpSink for MessageCollector {
         if let Some(span) = self.append(Token::Target, fragment) {
             self.staging.target = span;
         }
+    }
+
+    /// Both tokens at once when they start the message's run in the
+    /// current input (the usual case inside [`MessageCollector::parse`]);
+    /// otherwise as two fragments. The records are the same either way.
+    #[inline(always)]
+    fn on_request_line(&mut self, method: &[u8], target: &[u8]) {
+        let method_at = (method.as_ptr() as usize).wrapping_sub(self.input_addr);
+        let target_at = (target.as_ptr() as usize).wrapping_sub(self.input_addr);
+        let in_order = !self.run_active
+            && self.error.is_none()
+            && method_at <= target_at
+            && method.len() <= target_at - method_at
+            && target_at <= self.input_len
+            && target.len() <= self.input_len - target_at;
+        if in_order {
+            // As `on_method` would: a run starts at the method...
+            self.start_run(method_at);
+            let target_end = target_at + target.len();
+            if target_end <= self.run_limit {
+                // ...and `on_target` continues it.
+                let shift = self.run_shift;
+                let method_start = method_at.wrapping_add(shift) as u32;
+                self.staging.method = Span {
+                    start: method_start,
+                    end: method_start + method.len() as u32,
+                };
+                let target_start = target_at.wrapping_add(shift) as u32;
+                self.staging.target = Span {
+                    start: target_start,
+                    end: target_end.wrapping_add(shift) as u32,
+                };
+                self.run_to = target_end;
+                self.token = Token::Target;
+                self.token_start = target_start;
+                return;
+            }
+            self.run_active = false;
+        }
+        self.on_method(method);
+        self.on_target(target);
     }
 
     fn on_status(&mut self, code: u16) {
@@ -655,7 +789,7 @@ impl HttpSink for MessageCollector {
             && self.run_active
             && self.token != Token::Name
             && name_at >= self.run_to
-            && value_at >= name_at + name.len()
+            && value_at >= name_at.wrapping_add(name.len())
             && line_end <= self.input_len;
         if continues_run {
             // Area offsets of input offsets in the run (all >= run_from).
@@ -706,28 +840,59 @@ impl HttpSink for MessageCollector {
             name: self.name,
             value: self.value,
         };
-        let max_fields = 2 * self.limits.max_headers;
-        let limit = if self.in_trailers {
-            max_fields
-        } else {
-            self.limits.max_headers
-        };
-        let record = &mut self.staging;
-        if record.fields.len() >= limit {
-            self.fail(ErrorKind::TooManyHeaders);
+        self.push_field(field);
+    }
+
+    /// A whole, complete line inside the pending run (the usual case inside
+    /// [`MessageCollector::parse`]) becomes a field at once: its spans are
+    /// input offsets shifted into the byte area, with none of the pending
+    /// name/value bookkeeping. Anything else goes through
+    /// [`HttpSink::on_header_line`] and [`HttpSink::on_header_complete`];
+    /// the records are the same either way.
+    #[inline(always)]
+    fn on_header_field(&mut self, name: &[u8], value: &[u8]) {
+        let name_at = (name.as_ptr() as usize).wrapping_sub(self.input_addr);
+        let name_end = name_at.wrapping_add(name.len());
+        let value_at = (value.as_ptr() as usize).wrapping_sub(self.input_addr);
+        let line_end = value_at.wrapping_add(value.len());
+        let count = self.staging.fields.len();
+        // (`run_active` implies no error: `fail` ends the run.)
+        let continues_run = self.run_active
+            && self.token != Token::Name
+            && name_at >= self.run_to
+            && value_at >= name_end
+            && line_end <= self.run_limit
+            && count < self.field_limit
+            && count < self.staging.fields.capacity();
+        if continues_run {
+            // Input offsets in the run map to area offsets by one shift.
+            let shift = self.run_shift;
+            let (run_to, value_from) = if value.is_empty() {
+                (name_end, name_end)
+            } else {
+                (line_end, value_at)
+            };
+            let field = Field {
+                name: Span {
+                    start: name_at.wrapping_add(shift) as u32,
+                    end: name_end.wrapping_add(shift) as u32,
+                },
+                value: Span {
+                    start: value_from.wrapping_add(shift) as u32,
+                    end: run_to.wrapping_add(shift) as u32,
+                },
+            };
+            self.run_to = run_to;
+            self.token = Token::None;
+            let record = &mut self.staging;
+            record.fields.push(field);
+            if !self.in_trailers {
+                record.header_count = count + 1;
+            }
             return;
         }
-        if record.fields.len() == record.fields.capacity() {
-            // Double, but never past the bound (kept when the slot is reused).
-            let wanted = (record.fields.capacity() * 2)
-                .max(INITIAL_FIELDS)
-                .min(max_fields);
-            record.fields.reserve_exact(wanted - record.fields.len());
-        }
-        record.fields.push(field);
-        if !self.in_trailers {
-            record.header_count = record.fields.len();
-        }
+        self.on_header_line(name, value);
+        self.on_header_complete();
     }
 
     fn on_headers_complete(&mut self, info: &HeadInfo) -> HeadersAction {
@@ -767,6 +932,7 @@ impl HttpSink for MessageCollector {
     fn on_trailers_begin(&mut self) {
         self.token = Token::None;
         self.in_trailers = true;
+        self.field_limit = 2 * self.limits.max_headers;
     }
 
     fn on_message_complete(&mut self) -> Flow {
@@ -778,7 +944,7 @@ impl HttpSink for MessageCollector {
             return Flow::Pause;
         }
         let staging = &mut self.staging;
-        match self.slab.insert_with(|slot| std::mem::swap(slot, staging)) {
+        match self.slab.insert_with(|slot| staging.move_into(slot)) {
             Some(key) => self.ready.push_back(key),
             None => {
                 // The caller fed more input without draining a full collector.
@@ -983,6 +1149,48 @@ mod tests {
         c.on_body(&[0; 40]);
         assert_eq!(c.on_message_complete(), Flow::Pause);
         assert_eq!(c.take_error(), Some(ErrorKind::BodyTooLarge));
+    }
+
+    /// A parser that breaks the sink contract: a value slice that starts
+    /// before the input and ends inside it, before the run's start.
+    struct OutOfOrder<'a> {
+        buf: &'a [u8],
+    }
+
+    impl Parser<MessageCollector> for OutOfOrder<'_> {
+        fn parse(
+            &mut self,
+            _input: &[u8],
+            sink: &mut MessageCollector,
+        ) -> Result<usize, ParseError> {
+            sink.on_message_begin();
+            // The input is buf[10..]: method and target at input offsets 10 and 14.
+            sink.on_request_line(&self.buf[20..23], &self.buf[24..30]);
+            sink.on_header_field(&self.buf[40..44], &self.buf[5..15]);
+            sink.on_headers_complete(&HeadInfo::default());
+            sink.on_message_complete();
+            Ok(0)
+        }
+        fn parse_eof(&mut self, _sink: &mut MessageCollector) -> Result<(), ParseError> {
+            Ok(())
+        }
+        fn reset(&mut self) {}
+        fn offset(&self) -> u64 {
+            0
+        }
+    }
+
+    #[test]
+    fn a_run_out_of_the_input_is_never_copied() {
+        let buf = [b'a'; 64];
+        let mut c = MessageCollector::new(limits(2));
+        let mut parser = OutOfOrder { buf: &buf };
+        assert_eq!(c.parse(&mut parser, &buf[10..]), Ok(0));
+        // The record is meaningless, but nothing was read outside the input.
+        let key = c.pop().unwrap();
+        let record = c.record(key).unwrap();
+        assert!(record.area().len() <= 2 * limits(2).max_head);
+        assert_eq!(c.area_in_last_input(record), None);
     }
 
     #[test]

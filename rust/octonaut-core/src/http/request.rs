@@ -108,20 +108,22 @@ impl Machine {
         }
         let target_start = method_len + 1;
         let target_end = target_start + scan::target_end(&line[target_start..]);
-        if target_end + 11 > line.len()
-            || line[target_end] != b' '
-            || &line[target_end + 1..target_end + 8] != b"HTTP/1."
-            || !matches!(line[target_end + 8], b'0' | b'1')
-            || line[target_end + 9] != b'\r'
-            || line[target_end + 10] != b'\n'
+        // ` HTTP/1.x` CR LF: one 8-byte compare, the digit, one 2-byte compare.
+        let Some(&[b0, b1, b2, b3, b4, b5, b6, b7, minor, cr, lf]) =
+            line[target_end..].first_chunk::<11>()
+        else {
+            return self.method(input, pos, sink);
+        };
+        if u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]) != u64::from_le_bytes(*b" HTTP/1.")
+            || !matches!(minor, b'0' | b'1')
+            || [cr, lf] != *b"\r\n"
         {
             return self.method(input, pos, sink);
         }
-        sink.on_method(method_token);
-        sink.on_target(&line[target_start..target_end]);
+        sink.on_request_line(method_token, &line[target_start..target_end]);
         self.method = method;
         self.method_len = method_len;
-        self.minor = line[target_end + 8] - b'0';
+        self.minor = minor - b'0';
         let next = self.line_end(After::StartLine, pos + target_end + 11, sink)?;
         // Straight on with the field lines (no trip through the dispatcher).
         if next < input.len() {

@@ -43,6 +43,15 @@ pub trait HttpSink {
     fn on_method(&mut self, fragment: &[u8]) {}
     /// A fragment of the request-target.
     fn on_target(&mut self, fragment: &[u8]) {}
+    /// A request line's whole method and target, seen in one input:
+    /// exactly [`HttpSink::on_method`] then [`HttpSink::on_target`], which is
+    /// the default. Parsers use it for request lines they see whole, so a
+    /// sink can take both at once.
+    #[inline(always)]
+    fn on_request_line(&mut self, method: &[u8], target: &[u8]) {
+        self.on_method(method);
+        self.on_target(target);
+    }
     /// The status code of a response.
     fn on_status(&mut self, code: u16) {}
     /// A fragment of the reason phrase of a response.
@@ -70,6 +79,17 @@ pub trait HttpSink {
     }
     /// One header (or trailer) field is complete.
     fn on_header_complete(&mut self) {}
+    /// A whole field line that is also known to be complete (the next
+    /// line's first byte was seen and cannot fold it): exactly
+    /// [`HttpSink::on_header_line`] then [`HttpSink::on_header_complete`],
+    /// which is the default. Parsers use it for lines they see whole with
+    /// the next line's first byte, so a sink can store the finished field
+    /// at once instead of holding it until completion.
+    #[inline(always)]
+    fn on_header_field(&mut self, name: &[u8], value: &[u8]) {
+        self.on_header_line(name, value);
+        self.on_header_complete();
+    }
     /// The head is complete. Returning `skip_body = true` says this message
     /// has no body whatever its headers say (a response to HEAD, as the
     /// caller knows; httptools issue #47).
