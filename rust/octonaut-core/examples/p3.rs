@@ -13,80 +13,16 @@
 //! Usage: `p3 <bare|collector|httparse|split> <N>` or `p3 interleaved [rounds]`.
 
 use octonaut_core::http::message::{CollectorLimits, MessageCollector};
-use octonaut_core::http::{HeadInfo, HeadersAction, HttpSink, RequestParser};
-use octonaut_core::parse::{Flow, Parser};
+use octonaut_core::http::RequestParser;
+use octonaut_core::parse::Parser;
 use std::hint::black_box;
 use std::time::Instant;
 
-/// picohttpparser's bench.c request, byte for byte (703 bytes).
-const REQ: &[u8] = b"\
-GET /wp-content/uploads/2010/03/hello-kitty-darth-vader-pink.jpg HTTP/1.1\r\n\
-Host: www.kittyhell.com\r\n\
-User-Agent: Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10.6; ja-JP-mac; rv:1.9.2.3) Gecko/20100401 Firefox/3.6.3 Pathtraq/0.9\r\n\
-Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n\
-Accept-Language: ja,en-us;q=0.7,en;q=0.3\r\n\
-Accept-Encoding: gzip,deflate\r\n\
-Accept-Charset: Shift_JIS,utf-8;q=0.7,*;q=0.7\r\n\
-Keep-Alive: 115\r\n\
-Connection: keep-alive\r\n\
-Cookie: wp_ozh_wsa_visits=2; wp_ozh_wsa_visit_lasttime=xxxxxxxxxx; __utma=xxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.xxxxxxxxxx.x; __utmz=xxxxxxxxx.xxxxxxxxxx.x.x.utmccn=(referral)|utmcsr=reader.livedoor.com|utmcct=/reader/|utmcmd=referral\r\n\r\n";
-
-/// Records spans as httparse's `Request` does (the criterion bench's sink).
-#[derive(Default)]
-struct SpanSink {
-    method: (usize, usize),
-    target: (usize, usize),
-    names: [(usize, usize); 16],
-    values: [(usize, usize); 16],
-    fields: usize,
-    done: bool,
-}
-
-fn span(bytes: &[u8]) -> (usize, usize) {
-    (bytes.as_ptr() as usize, bytes.len())
-}
-
-impl HttpSink for SpanSink {
-    #[inline]
-    fn on_message_begin(&mut self) -> Flow {
-        self.fields = 0;
-        self.done = false;
-        Flow::Continue
-    }
-    #[inline]
-    fn on_method(&mut self, f: &[u8]) {
-        self.method = span(f);
-    }
-    #[inline]
-    fn on_target(&mut self, f: &[u8]) {
-        self.target = span(f);
-    }
-    #[inline]
-    fn on_header_name(&mut self, f: &[u8]) {
-        if self.fields < 16 {
-            self.names[self.fields] = span(f);
-        }
-    }
-    #[inline]
-    fn on_header_value(&mut self, f: &[u8]) {
-        if self.fields < 16 {
-            self.values[self.fields] = span(f);
-        }
-    }
-    #[inline]
-    fn on_header_complete(&mut self) {
-        self.fields += 1;
-    }
-    #[inline]
-    fn on_headers_complete(&mut self, _: &HeadInfo) -> HeadersAction {
-        HeadersAction::default()
-    }
-    #[inline]
-    fn on_message_complete(&mut self) -> Flow {
-        self.done = true;
-        Flow::Continue
-    }
-}
+// The spans it records are compared by the criterion bench, not read here.
+#[allow(dead_code)]
+#[path = "../benches/support/p3.rs"]
+mod p3;
+use p3::{SpanSink, REQ};
 
 fn httparse_n(n: usize) {
     let mut headers = [httparse::EMPTY_HEADER; 16];
