@@ -293,24 +293,27 @@ fn upgrade_needs_connection_upgrade_and_stops_after_the_message() {
     assert_eq!(messages(&out.events)[0].body, b"hi");
 }
 
+/// The error (kind and offset) of `CONNECT <target> HTTP/1.1`, if any.
+fn connect_error(target: &[u8]) -> Option<(ErrorKind, u64)> {
+    let mut input = b"CONNECT ".to_vec();
+    input.extend_from_slice(target);
+    input.extend_from_slice(b" HTTP/1.1\r\n\r\n");
+    let out = run(&mut RequestParser::default(), &input);
+    out.error.map(|e| (e.kind, e.offset))
+}
+
 #[test]
 fn connect_authority_form_needs_a_numeric_port() {
     // RFC 9112 §3.2.3: authority-form = uri-host ":" port, port = *DIGIT.
     for good in [&b"a:443"[..], b"[::1]:443", b"[2001:db8::1]:8080", b"a:"] {
-        let mut input = b"CONNECT ".to_vec();
-        input.extend_from_slice(good);
-        input.extend_from_slice(b" HTTP/1.1\r\n\r\n");
-        let out = run(&mut RequestParser::default(), &input);
-        assert_eq!(out.error, None, "{:?}", String::from_utf8_lossy(good));
+        let shown = String::from_utf8_lossy(good);
+        assert_eq!(connect_error(good), None, "{shown:?}");
     }
     for bad in [&b"a"[..], b"a:b", b"a:4x3", b"[::1]"] {
-        let mut input = b"CONNECT ".to_vec();
-        input.extend_from_slice(bad);
-        input.extend_from_slice(b" HTTP/1.1\r\n\r\n");
-        let out = run(&mut RequestParser::default(), &input);
+        let expected = Some((ErrorKind::InvalidTarget, 8 + bad.len() as u64));
         assert_eq!(
-            out.error.map(|e| (e.kind, e.offset)),
-            Some((ErrorKind::InvalidTarget, 8 + bad.len() as u64)),
+            connect_error(bad),
+            expected,
             "{:?}",
             String::from_utf8_lossy(bad)
         );
@@ -324,13 +327,10 @@ fn connect_authority_form_needs_a_numeric_port() {
         b"a|b:1",
         b"a^b:1",
     ] {
-        let mut input = b"CONNECT ".to_vec();
-        input.extend_from_slice(bad);
-        input.extend_from_slice(b" HTTP/1.1\r\n\r\n");
-        let out = run(&mut RequestParser::default(), &input);
+        let expected = Some((ErrorKind::InvalidTarget, 9));
         assert_eq!(
-            out.error.map(|e| (e.kind, e.offset)),
-            Some((ErrorKind::InvalidTarget, 9)),
+            connect_error(bad),
+            expected,
             "{:?}",
             String::from_utf8_lossy(bad)
         );
