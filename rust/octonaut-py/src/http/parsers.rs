@@ -310,117 +310,113 @@ fn build<M: FromRecord>(
     M::from_record(py, record, shared).map(Py::into_any)
 }
 
-/// Incremental HTTP/1.1 request parser: `feed(data)` returns the complete
-/// `Request`s in order.
-///
-/// `feed_eof()` returns None at a message boundary and raises
-/// `ParseError(code="incomplete")` in the middle of a request.
-#[pyclass(module = "octonaut.http", name = "RequestParser")]
-pub struct RequestParser {
-    driver: Driver<CoreRequestParser>,
+/// Declares a message parser class: the constructor (the same keywords for
+/// both), `feed`, `feed_eof`, `unparsed`, `offset` and `reset` over a
+/// [`Driver`], plus the class's own methods (`$extra`).
+macro_rules! message_parser {
+    (
+        $(#[$class_doc:meta])*
+        $name:ident($core:ident) builds $message:ty;
+        #[doc = $feed_doc:literal]
+        #[doc = $feed_eof_doc:literal]
+        #[doc = $unparsed_doc:literal]
+        #[doc = $reset_doc:literal]
+        $($extra:item)*
+    ) => {
+        $(#[$class_doc])*
+        #[pyclass(module = "octonaut.http")]
+        pub struct $name {
+            driver: Driver<$core>,
+        }
+
+        #[pymethods]
+        impl $name {
+            #[new]
+            #[pyo3(signature = (
+                *, max_head = 16384, max_headers = 100, max_body = 1 << 20, lenient = None,
+                max_line = 8192, max_chunk_extension = 1024
+            ))]
+            fn new(
+                max_head: usize,
+                max_headers: usize,
+                max_body: u64,
+                lenient: Option<&Bound<'_, PyAny>>,
+                max_line: usize,
+                max_chunk_extension: usize,
+            ) -> PyResult<Self> {
+                let flags = match lenient {
+                    Some(names) => lenient_flags(names)?,
+                    None => Lenient::STRICT,
+                };
+                let limits = limits(
+                    max_head,
+                    max_headers,
+                    Some(max_body),
+                    max_line,
+                    max_chunk_extension,
+                )?;
+                Ok($name {
+                    driver: Driver::new($core::new(limits, flags), limits),
+                })
+            }
+
+            #[doc = $feed_doc]
+            fn feed<'py>(
+                &mut self,
+                py: Python<'py>,
+                data: &Bound<'py, PyAny>,
+            ) -> PyResult<Bound<'py, PyList>> {
+                self.driver.feed(py, data, build::<$message>)
+            }
+
+            #[doc = $feed_eof_doc]
+            fn feed_eof(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+                self.driver.feed_eof(py, build::<$message>)
+            }
+
+            #[doc = $unparsed_doc]
+            #[getter]
+            fn unparsed<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+                PyBytes::new(py, &self.driver.unparsed)
+            }
+
+            /// Absolute stream offset of the next byte the parser expects.
+            #[getter]
+            fn offset(&self) -> u64 {
+                Parser::<MessageCollector>::offset(&self.driver.parser)
+            }
+
+            #[doc = $reset_doc]
+            fn reset(&mut self) {
+                self.driver.reset();
+            }
+
+            $($extra)*
+        }
+    };
 }
 
-#[pymethods]
-impl RequestParser {
-    #[new]
-    #[pyo3(signature = (
-        *, max_head = 16384, max_headers = 100, max_body = 1 << 20, lenient = None,
-        max_line = 8192, max_chunk_extension = 1024
-    ))]
-    fn new(
-        max_head: usize,
-        max_headers: usize,
-        max_body: u64,
-        lenient: Option<&Bound<'_, PyAny>>,
-        max_line: usize,
-        max_chunk_extension: usize,
-    ) -> PyResult<Self> {
-        let flags = match lenient {
-            Some(names) => lenient_flags(names)?,
-            None => Lenient::STRICT,
-        };
-        let limits = limits(
-            max_head,
-            max_headers,
-            Some(max_body),
-            max_line,
-            max_chunk_extension,
-        )?;
-        Ok(RequestParser {
-            driver: Driver::new(CoreRequestParser::new(limits, flags), limits),
-        })
-    }
-
+message_parser! {
+    /// Incremental HTTP/1.1 request parser: `feed(data)` returns the complete
+    /// `Request`s in order.
+    ///
+    /// `feed_eof()` returns None at a message boundary and raises
+    /// `ParseError(code="incomplete")` in the middle of a request.
+    RequestParser(CoreRequestParser) builds Request;
     /// Parses `data` (bytes-like) and returns the requests it completed.
-    fn feed<'py>(
-        &mut self,
-        py: Python<'py>,
-        data: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        self.driver.feed(py, data, build::<Request>)
-    }
-
-    /// The peer closed: returns None, or raises `ParseError(code="incomplete")`
-    /// when a request was cut short.
-    fn feed_eof(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.driver.feed_eof(py, build::<Request>)
-    }
-
+    /// The peer closed: returns None, or raises `ParseError(code="incomplete")` when a request was cut short.
     /// The bytes after an Upgrade or CONNECT request (b"" before one).
-    #[getter]
-    fn unparsed<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.driver.unparsed)
-    }
-
-    /// Absolute stream offset of the next byte the parser expects.
-    #[getter]
-    fn offset(&self) -> u64 {
-        Parser::<MessageCollector>::offset(&self.driver.parser)
-    }
-
     /// Restores a clean slate (limits and leniencies are kept).
-    fn reset(&mut self) {
-        self.driver.reset();
-    }
 }
 
-/// Incremental HTTP/1.1 response parser: `feed(data)` returns the complete
-/// `Response`s in order; call `expect(method)` once per request sent.
-#[pyclass(module = "octonaut.http", name = "ResponseParser")]
-pub struct ResponseParser {
-    driver: Driver<CoreResponseParser>,
-}
-
-#[pymethods]
-impl ResponseParser {
-    #[new]
-    #[pyo3(signature = (
-        *, max_head = 16384, max_headers = 100, max_body = 1 << 20, lenient = None,
-        max_line = 8192, max_chunk_extension = 1024
-    ))]
-    fn new(
-        max_head: usize,
-        max_headers: usize,
-        max_body: u64,
-        lenient: Option<&Bound<'_, PyAny>>,
-        max_line: usize,
-        max_chunk_extension: usize,
-    ) -> PyResult<Self> {
-        let flags = match lenient {
-            Some(names) => lenient_flags(names)?,
-            None => Lenient::STRICT,
-        };
-        let limits = limits(
-            max_head,
-            max_headers,
-            Some(max_body),
-            max_line,
-            max_chunk_extension,
-        )?;
-        Ok(ResponseParser {
-            driver: Driver::new(CoreResponseParser::new(limits, flags), limits),
-        })
-    }
+message_parser! {
+    /// Incremental HTTP/1.1 response parser: `feed(data)` returns the complete
+    /// `Response`s in order; call `expect(method)` once per request sent.
+    ResponseParser(CoreResponseParser) builds Response;
+    /// Parses `data` (bytes-like) and returns the responses it completed.
+    /// The peer closed: returns the response whose body ran until the close, None at a message boundary, or raises `ParseError(code="incomplete")`.
+    /// The bytes after a 101 response or a 2xx response to CONNECT.
+    /// Restores a clean slate, forgetting expected methods too.
 
     /// Records that a request with `method` was sent (call once per request,
     /// in pipelined order), so a response to HEAD has no body and a 2xx
@@ -439,37 +435,5 @@ impl ResponseParser {
                 "too many requests awaiting a response; feed their responses first".into(),
             ))
         }
-    }
-
-    /// Parses `data` (bytes-like) and returns the responses it completed.
-    fn feed<'py>(
-        &mut self,
-        py: Python<'py>,
-        data: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        self.driver.feed(py, data, build::<Response>)
-    }
-
-    /// The peer closed: returns the response whose body ran until the close,
-    /// None at a message boundary, or raises `ParseError(code="incomplete")`.
-    fn feed_eof(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        self.driver.feed_eof(py, build::<Response>)
-    }
-
-    /// The bytes after a 101 response or a 2xx response to CONNECT.
-    #[getter]
-    fn unparsed<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.driver.unparsed)
-    }
-
-    /// Absolute stream offset of the next byte the parser expects.
-    #[getter]
-    fn offset(&self) -> u64 {
-        Parser::<MessageCollector>::offset(&self.driver.parser)
-    }
-
-    /// Restores a clean slate, forgetting expected methods too.
-    fn reset(&mut self) {
-        self.driver.reset();
     }
 }
