@@ -34,9 +34,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyString, PyType};
+use pyo3::types::{PyBytes, PyType};
 
-use super::parsers::{feed_data, lenient_flags, limits};
+use super::parsers::{feed_data, lenient_flags, limits, method_arg};
 use crate::errors;
 use octonaut_core::http::Flow;
 
@@ -443,112 +443,92 @@ fn callback_limits(
     limits(max_head, max_headers, None, max_line, 1024)
 }
 
-/// httptools-compatible request parser: `HttpRequestParser(protocol)`.
-#[pyclass(frozen, module = "octonaut.http", name = "HttpRequestParser")]
-pub struct HttpRequestParser {
-    reported: Mutex<Reported>,
-    engine: Mutex<Engine<CoreRequestParser>>,
+/// Declares an httptools-compatible parser class: the constructor,
+/// `feed_data`, `get_http_version`, `should_keep_alive` and
+/// `should_upgrade`, plus the class's own methods (`$extra`).
+macro_rules! callback_parser {
+    (
+        $(#[$class_doc:meta])*
+        $name:ident($core:ident), requests: $requests:literal;
+        $($extra:item)*
+    ) => {
+        $(#[$class_doc])*
+        #[pyclass(frozen, module = "octonaut.http")]
+        pub struct $name {
+            reported: Mutex<Reported>,
+            engine: Mutex<Engine<$core>>,
+        }
+
+        #[pymethods]
+        impl $name {
+            #[new]
+            #[pyo3(signature = (protocol, *, max_head = 16384, max_headers = 100, max_line = 8192, lenient = None))]
+            fn new(
+                protocol: &Bound<'_, PyAny>,
+                max_head: usize,
+                max_headers: usize,
+                max_line: usize,
+                lenient: Option<&Bound<'_, PyAny>>,
+            ) -> PyResult<Self> {
+                let flags = match lenient {
+                    Some(names) => lenient_flags(names)?,
+                    None => Lenient::STRICT,
+                };
+                let limits = callback_limits(max_head, max_headers, max_line)?;
+                Ok($name {
+                    reported: Mutex::new(Reported::default()),
+                    engine: Mutex::new(Engine::new(
+                        $core::new(limits, flags),
+                        Protocol::new(protocol, $requests)?,
+                    )),
+                })
+            }
+
+            /// Parses `data`, calling the protocol's callbacks.
+            fn feed_data(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
+                engine(&self.engine)?.feed_data(py, data, &self.reported)
+            }
+
+            /// `"1.1"` or `"1.0"`.
+            fn get_http_version(&self) -> String {
+                version_string(&self.reported)
+            }
+
+            /// Whether the connection stays open after the current message.
+            fn should_keep_alive(&self) -> bool {
+                lock(&self.reported).keep_alive
+            }
+
+            /// Whether the current message switches protocols.
+            fn should_upgrade(&self) -> bool {
+                lock(&self.reported).upgrade
+            }
+
+            $($extra)*
+        }
+    };
 }
 
-#[pymethods]
-impl HttpRequestParser {
-    #[new]
-    #[pyo3(signature = (protocol, *, max_head = 16384, max_headers = 100, max_line = 8192, lenient = None))]
-    fn new(
-        protocol: &Bound<'_, PyAny>,
-        max_head: usize,
-        max_headers: usize,
-        max_line: usize,
-        lenient: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let flags = match lenient {
-            Some(names) => lenient_flags(names)?,
-            None => Lenient::STRICT,
-        };
-        let limits = callback_limits(max_head, max_headers, max_line)?;
-        Ok(HttpRequestParser {
-            reported: Mutex::new(Reported::default()),
-            engine: Mutex::new(Engine::new(
-                CoreRequestParser::new(limits, flags),
-                Protocol::new(protocol, true)?,
-            )),
-        })
-    }
-
-    /// Parses `data`, calling the protocol's callbacks.
-    fn feed_data(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
-        engine(&self.engine)?.feed_data(py, data, &self.reported)
-    }
+callback_parser! {
+    /// httptools-compatible request parser: `HttpRequestParser(protocol)`.
+    HttpRequestParser(CoreRequestParser), requests: true;
 
     /// The current request's method, e.g. `b"GET"`.
     fn get_method<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &lock(&self.reported).method)
     }
-
-    /// `"1.1"` or `"1.0"`.
-    fn get_http_version(&self) -> String {
-        version_string(&self.reported)
-    }
-
-    /// Whether the connection stays open after the current message.
-    fn should_keep_alive(&self) -> bool {
-        lock(&self.reported).keep_alive
-    }
-
-    /// Whether the current message switches protocols.
-    fn should_upgrade(&self) -> bool {
-        lock(&self.reported).upgrade
-    }
 }
 
-/// httptools-compatible response parser: `HttpResponseParser(protocol)`.
-#[pyclass(frozen, module = "octonaut.http", name = "HttpResponseParser")]
-pub struct HttpResponseParser {
-    reported: Mutex<Reported>,
-    engine: Mutex<Engine<CoreResponseParser>>,
-}
-
-#[pymethods]
-impl HttpResponseParser {
-    #[new]
-    #[pyo3(signature = (protocol, *, max_head = 16384, max_headers = 100, max_line = 8192, lenient = None))]
-    fn new(
-        protocol: &Bound<'_, PyAny>,
-        max_head: usize,
-        max_headers: usize,
-        max_line: usize,
-        lenient: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let flags = match lenient {
-            Some(names) => lenient_flags(names)?,
-            None => Lenient::STRICT,
-        };
-        let limits = callback_limits(max_head, max_headers, max_line)?;
-        Ok(HttpResponseParser {
-            reported: Mutex::new(Reported::default()),
-            engine: Mutex::new(Engine::new(
-                CoreResponseParser::new(limits, flags),
-                Protocol::new(protocol, false)?,
-            )),
-        })
-    }
-
-    /// Parses `data`, calling the protocol's callbacks.
-    fn feed_data(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
-        engine(&self.engine)?.feed_data(py, data, &self.reported)
-    }
+callback_parser! {
+    /// httptools-compatible response parser: `HttpResponseParser(protocol)`.
+    HttpResponseParser(CoreResponseParser), requests: false;
 
     /// Records that a request with `method` was sent, so its response is
     /// framed right (no body after HEAD; a tunnel after a 2xx to CONNECT).
     /// An octonaut extension; returning True from `on_headers_complete` is
     /// the other way to say "no body".
     fn expect(&self, py: Python<'_>, method: &Bound<'_, PyAny>) -> PyResult<()> {
-        let method: Vec<u8> = if let Ok(text) = method.cast::<PyString>() {
-            text.to_str()?.as_bytes().to_vec()
-        } else {
-            feed_data(method)?.as_slice().to_vec()
-        };
-        if engine(&self.engine)?.parser.expect(&method) {
+        if engine(&self.engine)?.parser.expect(&method_arg(method)?) {
             Ok(())
         } else {
             Err(errors::buffer_full(
@@ -561,20 +541,5 @@ impl HttpResponseParser {
     /// The current response's status code.
     fn get_status_code(&self) -> u16 {
         lock(&self.reported).status
-    }
-
-    /// `"1.1"` or `"1.0"`.
-    fn get_http_version(&self) -> String {
-        version_string(&self.reported)
-    }
-
-    /// Whether the connection stays open after the current message.
-    fn should_keep_alive(&self) -> bool {
-        lock(&self.reported).keep_alive
-    }
-
-    /// Whether the current message switches protocols.
-    fn should_upgrade(&self) -> bool {
-        lock(&self.reported).upgrade
     }
 }

@@ -83,6 +83,14 @@ pub(crate) fn feed_data<'a, 'py>(data: &'a Bound<'py, PyAny>) -> PyResult<FeedDa
     }
 }
 
+/// The bytes of an `expect(method)` argument: `str` or bytes-like.
+pub(crate) fn method_arg(method: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(text) = method.cast::<PyString>() {
+        return Ok(text.to_str()?.as_bytes().to_vec());
+    }
+    Ok(feed_data(method)?.as_slice().to_vec())
+}
+
 /// Parses `lenient=("bare_lf", ...)` into core flags.
 pub(crate) fn lenient_flags(names: &Bound<'_, PyAny>) -> PyResult<Lenient> {
     let mut flags = Lenient::STRICT;
@@ -422,12 +430,7 @@ message_parser! {
     /// in pipelined order), so a response to HEAD has no body and a 2xx
     /// response to CONNECT opens a tunnel.
     fn expect(&mut self, py: Python<'_>, method: &Bound<'_, PyAny>) -> PyResult<()> {
-        let method: Cow<'_, [u8]> = if let Ok(text) = method.cast::<PyString>() {
-            Cow::Owned(text.to_str()?.as_bytes().to_vec())
-        } else {
-            Cow::Owned(feed_data(method)?.as_slice().to_vec())
-        };
-        if self.driver.parser.expect(&method) {
+        if self.driver.parser.expect(&method_arg(method)?) {
             Ok(())
         } else {
             Err(errors::buffer_full(
