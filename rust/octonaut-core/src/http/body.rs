@@ -310,13 +310,12 @@ impl Machine {
         pos: usize,
         sink: &mut S,
     ) -> Result<usize, ParseError> {
-        match input[pos] {
-            b'\r' => {
-                self.state = State::Lf(After::ChunkData);
-                Ok(pos + 1)
-            }
-            b'\n' => self.bare_lf(After::ChunkData, input, pos, sink),
-            _ => Err(self.fail(ErrorKind::InvalidChunkTerminator, pos)),
-        }
+        self.line_break_or(
+            After::ChunkData,
+            ErrorKind::InvalidChunkTerminator,
+            input,
+            pos,
+            sink,
+        )
     }
 }

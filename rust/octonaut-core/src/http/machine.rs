@@ -564,13 +564,26 @@ impl Machine {
         pos: usize,
         sink: &mut S,
     ) -> Result<usize, ParseError> {
+        self.line_break_or(After::Closed, ErrorKind::DataAfterClose, input, pos, sink)
+    }
+
+    /// A byte that must start a line break leading to `after`: CR (its LF
+    /// follows), a bare LF (an error unless lenient), anything else `kind`.
+    pub(super) fn line_break_or<S: HttpSink + ?Sized>(
+        &mut self,
+        after: After,
+        kind: ErrorKind,
+        input: &[u8],
+        pos: usize,
+        sink: &mut S,
+    ) -> Result<usize, ParseError> {
         match input[pos] {
             b'\r' => {
-                self.state = State::Lf(After::Closed);
+                self.state = State::Lf(after);
                 Ok(pos + 1)
             }
-            b'\n' => self.bare_lf(After::Closed, input, pos, sink),
-            _ => Err(self.fail(ErrorKind::DataAfterClose, pos)),
+            b'\n' => self.bare_lf(after, input, pos, sink),
+            _ => Err(self.fail(kind, pos)),
         }
     }
 
