@@ -499,6 +499,18 @@ fn ring_error(err: RingError) -> PyErr {
 }
 
 /// Resolves `start`/`end` like `bytes.find`; `None` when no match is possible.
+/// A `bytes.find`-style bound: any integer (or `__index__` object), with
+/// values beyond `isize` saturated rather than raising, as `bytes.find` does.
+fn slice_index(bound: &Bound<'_, PyAny>) -> PyResult<isize> {
+    match bound.extract::<isize>() {
+        Ok(index) => Ok(index),
+        Err(err) if err.is_instance_of::<pyo3::exceptions::PyOverflowError>(bound.py()) => {
+            Ok(if bound.lt(0)? { isize::MIN } else { isize::MAX })
+        }
+        Err(err) => Err(err),
+    }
+}
+
 fn search_window(
     len: usize,
     start: isize,
@@ -658,9 +670,10 @@ impl Buffer {
         Ok(())
     }
 
-    /// A read-only memoryview of the first `n` readable bytes (all if n < 0).
-    #[pyo3(signature = (n = -1))]
-    fn peek<'py>(slf: &Bound<'py, Self>, n: i64) -> PyResult<Bound<'py, PyMemoryView>> {
+    /// A read-only memoryview of the first `n` readable bytes (all if n < 0 or None).
+    #[pyo3(signature = (n = None), text_signature = "($self, n=-1)")]
+    fn peek<'py>(slf: &Bound<'py, Self>, n: Option<i64>) -> PyResult<Bound<'py, PyMemoryView>> {
+        let n = n.unwrap_or(-1);
         let this = slf.get();
         let mut consumer = this.reader()?;
         let (ptr, len) = consumer.read_grant_raw();
@@ -670,14 +683,15 @@ impl Buffer {
         view
     }
 
-    /// Reads and consumes up to `n` bytes (all readable if n < 0).
-    #[pyo3(signature = (n = -1, timeout = Some(0.0)), text_signature = "($self, n=-1, timeout=0)")]
+    /// Reads and consumes up to `n` bytes (all readable if n < 0 or None, as io does).
+    #[pyo3(signature = (n = None, timeout = Some(0.0)), text_signature = "($self, n=-1, timeout=0)")]
     fn read<'py>(
         &self,
         py: Python<'py>,
-        n: i64,
+        n: Option<i64>,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
+        let n = n.unwrap_or(-1);
         let deadline = Deadline::from_timeout(timeout)?;
         let mut consumer = self.consuming()?;
         self.handoff.hold(Role::Reader);
@@ -809,8 +823,9 @@ impl Buffer {
     }
 
     /// Consumes and returns one complete line including b"\n", or b"".
-    #[pyo3(signature = (limit = -1))]
-    fn readline<'py>(&self, py: Python<'py>, limit: i64) -> PyResult<Bound<'py, PyBytes>> {
+    #[pyo3(signature = (limit = None), text_signature = "($self, limit=-1)")]
+    fn readline<'py>(&self, py: Python<'py>, limit: Option<i64>) -> PyResult<Bound<'py, PyBytes>> {
+        let limit = limit.unwrap_or(-1);
         let mut consumer = self.consuming()?;
         let grant = consumer.read_grant();
         let limit = usize::try_from(limit).ok();
@@ -848,14 +863,16 @@ impl Buffer {
     }
 
     /// Lowest index of `sub` in the readable bytes within [start, end), or -1.
-    #[pyo3(signature = (sub, start = 0, end = None))]
+    #[pyo3(signature = (sub, start = None, end = None), text_signature = "($self, sub, start=0, end=None)")]
     fn find(
         &self,
         py: Python<'_>,
         sub: &Bound<'_, PyAny>,
-        start: isize,
-        end: Option<isize>,
+        start: Option<&Bound<'_, PyAny>>,
+        end: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<isize> {
+        let start = start.map(slice_index).transpose()?.unwrap_or(0);
+        let end = end.map(slice_index).transpose()?;
         let single;
         let owned;
         let needle: &[u8] = if let Ok(bytes) = sub.cast::<PyBytes>() {
