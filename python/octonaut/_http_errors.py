@@ -13,7 +13,7 @@ to ``feed_data`` where the upgraded protocol's bytes begin.
 
 from __future__ import annotations
 
-from ._errors import ParseError
+from ._errors import LimitExceeded, ParseError
 
 __all__ = [
     "HttpParserError",
@@ -43,6 +43,18 @@ class HttpParserInvalidMethodError(HttpParserError):
 
 class HttpParserInvalidURLError(HttpParserError):
     """A bad request-target."""
+
+
+class _HttpParserLimitExceeded(HttpParserError, LimitExceeded):
+    """A configured limit was exceeded in the callback API: caught by
+    ``except HttpParserError`` (httptools code) and by ``except
+    octonaut.LimitExceeded`` alike."""
+
+
+# Named as httptools names the error it raises there, so code that reports
+# ``type(err).__name__`` sees the httptools name; ``__qualname__`` keeps the
+# real one, so pickling still finds this class.
+_HttpParserLimitExceeded.__name__ = "HttpParserError"
 
 
 class HttpParserUpgrade(Exception):  # noqa: N818 - the httptools name

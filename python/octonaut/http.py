@@ -33,7 +33,12 @@ Callback API (httptools-compatible): ``HttpRequestParser(protocol)`` and
 ``on_chunk_complete`` (each called only if the protocol defines it; looked up
 once at construction). The exceptions mirror httptools' hierarchy and are also
 ``octonaut.ParseError`` subclasses (``HttpParserUpgrade(offset)`` is a signal,
-not an error, as in httptools). Bodies of any size stream through ``on_body``.
+not an error, as in httptools); a limit violation is also an
+``octonaut.LimitExceeded``. Bodies of any size stream through ``on_body``.
+Extensions: ``feed_eof()`` ends the stream (completing a response whose body
+runs until the close, or raising ``HttpParserError`` with
+``code="incomplete"``), and the limits ``max_head``, ``max_headers``,
+``max_line`` and ``max_chunk_extension`` are keyword arguments.
 To say a response has no body (httptools issue #47), return True from
 ``on_headers_complete`` or call ``HttpResponseParser.expect(b"HEAD")`` before.
 

@@ -19,9 +19,9 @@ use octonaut_core::framing::{
 };
 use octonaut_core::parse::{Flow, ParseError, Parser};
 use pyo3::buffer::PyBuffer;
-use pyo3::exceptions::{PyMemoryError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList};
+use pyo3::types::{PyBytes, PyList, PyString};
 
 use crate::errors;
 
@@ -193,13 +193,25 @@ pub struct Lines {
 #[pymethods]
 impl Lines {
     #[new]
-    #[pyo3(signature = (*, delimiter = b"\n".to_vec(), max_length = 65536, keep_delimiter = false, on_error = "raise"))]
+    #[pyo3(
+        signature = (*, delimiter = None, max_length = 65536, keep_delimiter = false, on_error = "raise"),
+        text_signature = "(*, delimiter=b'\\n', max_length=65536, keep_delimiter=False, on_error='raise')"
+    )]
     fn new(
-        delimiter: Vec<u8>,
+        delimiter: Option<&Bound<'_, PyAny>>,
         max_length: usize,
         keep_delimiter: bool,
         on_error: &str,
     ) -> PyResult<Self> {
+        let delimiter = match delimiter {
+            None => b"\n".to_vec(),
+            Some(given) if given.is_instance_of::<PyString>() => {
+                return Err(PyTypeError::new_err(
+                    "delimiter must be a bytes-like object, not str",
+                ))
+            }
+            Some(given) => given.extract::<Vec<u8>>()?,
+        };
         let recovery = match on_error {
             "raise" => Recovery::Raise,
             "skip" => Recovery::Skip,
@@ -282,7 +294,10 @@ pub struct LengthPrefixed {
 #[pymethods]
 impl LengthPrefixed {
     #[new]
-    #[pyo3(signature = (*, width = 4, byteorder = "big", max_frame = 1 << 20, includes_header = false))]
+    #[pyo3(
+        signature = (*, width = 4, byteorder = "big", max_frame = 1 << 20, includes_header = false),
+        text_signature = "(*, width=4, byteorder='big', max_frame=1048576, includes_header=False)"
+    )]
     fn new(width: usize, byteorder: &str, max_frame: u64, includes_header: bool) -> PyResult<Self> {
         let byte_order = match byteorder {
             "big" => ByteOrder::Big,

@@ -49,9 +49,11 @@ enum ErrorClass {
     InvalidMethod,
     InvalidUrl,
     Upgrade,
+    /// A limit: both `HttpParserError` and `octonaut.LimitExceeded`.
+    Limit,
 }
 
-static CLASSES: [PyOnceLock<Py<PyType>>; 6] = [const { PyOnceLock::new() }; 6];
+static CLASSES: [PyOnceLock<Py<PyType>>; 7] = [const { PyOnceLock::new() }; 7];
 
 impl ErrorClass {
     fn name(self) -> &'static str {
@@ -62,6 +64,7 @@ impl ErrorClass {
             ErrorClass::InvalidMethod => "HttpParserInvalidMethodError",
             ErrorClass::InvalidUrl => "HttpParserInvalidURLError",
             ErrorClass::Upgrade => "HttpParserUpgrade",
+            ErrorClass::Limit => "_HttpParserLimitExceeded",
         }
     }
 
@@ -70,6 +73,7 @@ impl ErrorClass {
             ErrorKind::InvalidMethod => ErrorClass::InvalidMethod,
             ErrorKind::InvalidTarget => ErrorClass::InvalidUrl,
             ErrorKind::InvalidStatus => ErrorClass::InvalidStatus,
+            kind if kind.is_limit() => ErrorClass::Limit,
             _ => ErrorClass::Parser,
         }
     }
@@ -371,34 +375,59 @@ impl<P: CoreParser> Engine<P> {
                 error: None,
             };
             let result = self.parser.parse(&bytes[pos..], &mut sink);
-            if let Some(original) = sink.error.take() {
-                let message = "a protocol callback raised; see __context__".to_owned();
-                let sticky = Sticky::Callback(message);
-                let err = self.raise(py, &sticky);
-                self.sticky = Some(sticky);
-                err.value(py).setattr("__context__", original.value(py))?;
-                return Err(err);
+            let callback_error = sink.error.take();
+            let consumed = self.settle(py, callback_error, result)?;
+            pos += consumed;
+            if self.parser.upgraded() {
+                // Start afresh on the next call, as httptools resumes llhttp.
+                self.parser.reset();
+                return Err(ErrorClass::Upgrade.error(py, "", "upgrade", pos as u64));
             }
-            match result {
-                Err(err) => {
-                    let sticky = Sticky::Parse(err);
-                    let raised = self.raise(py, &sticky);
-                    self.sticky = Some(sticky);
-                    return Err(raised);
-                }
-                Ok(consumed) => {
-                    pos += consumed;
-                    if self.parser.upgraded() {
-                        // Start afresh on the next call, as httptools resumes llhttp.
-                        self.parser.reset();
-                        return Err(ErrorClass::Upgrade.error(py, "", "upgrade", pos as u64));
-                    }
-                    if pos >= bytes.len() || consumed == 0 {
-                        return Ok(());
-                    }
-                }
+            if pos >= bytes.len() || consumed == 0 {
+                return Ok(());
             }
         }
+    }
+
+    /// Turns a callback's exception, else a parse error, into the sticky
+    /// error and raises it; passes a successful result through.
+    fn settle<T>(
+        &mut self,
+        py: Python<'_>,
+        callback_error: Option<PyErr>,
+        result: Result<T, ParseError>,
+    ) -> PyResult<T> {
+        if let Some(original) = callback_error {
+            let message = "a protocol callback raised; see __context__".to_owned();
+            let sticky = Sticky::Callback(message);
+            let err = self.raise(py, &sticky);
+            self.sticky = Some(sticky);
+            err.value(py).setattr("__context__", original.value(py))?;
+            return Err(err);
+        }
+        result.map_err(|err| {
+            let sticky = Sticky::Parse(err);
+            let raised = self.raise(py, &sticky);
+            self.sticky = Some(sticky);
+            raised
+        })
+    }
+
+    /// Ends the stream: completes a message whose end is the close.
+    fn feed_eof(&mut self, py: Python<'_>, reported: &Mutex<Reported>) -> PyResult<()> {
+        if let Some(sticky) = &self.sticky {
+            return Err(self.raise(py, sticky));
+        }
+        let mut sink = CallbackSink {
+            py,
+            protocol: &self.protocol,
+            assembly: &mut self.assembly,
+            reported,
+            error: None,
+        };
+        let result = self.parser.parse_eof(&mut sink);
+        let callback_error = sink.error.take();
+        self.settle(py, callback_error, result)
     }
 }
 
@@ -435,16 +464,8 @@ fn engine<P>(engine: &Mutex<Engine<P>>) -> PyResult<MutexGuard<'_, Engine<P>>> {
     }
 }
 
-fn callback_limits(
-    max_head: usize,
-    max_headers: usize,
-    max_line: usize,
-) -> PyResult<octonaut_core::http::Limits> {
-    limits(max_head, max_headers, None, max_line, 1024)
-}
-
 /// Declares an httptools-compatible parser class: the constructor,
-/// `feed_data`, `get_http_version`, `should_keep_alive` and
+/// `feed_data`, `feed_eof`, `get_http_version`, `should_keep_alive` and
 /// `should_upgrade`, plus the class's own methods (`$extra`).
 macro_rules! callback_parser {
     (
@@ -462,19 +483,21 @@ macro_rules! callback_parser {
         #[pymethods]
         impl $name {
             #[new]
-            #[pyo3(signature = (protocol, *, max_head = 16384, max_headers = 100, max_line = 8192, lenient = None))]
+            #[pyo3(signature = (protocol, *, max_head = 16384, max_headers = 100, max_line = 8192, lenient = None, max_chunk_extension = 1024),
+                text_signature = "(protocol, *, max_head=16384, max_headers=100, max_line=8192, lenient=(), max_chunk_extension=1024)")]
             fn new(
                 protocol: &Bound<'_, PyAny>,
                 max_head: usize,
                 max_headers: usize,
                 max_line: usize,
                 lenient: Option<&Bound<'_, PyAny>>,
+                max_chunk_extension: usize,
             ) -> PyResult<Self> {
                 let flags = match lenient {
                     Some(names) => lenient_flags(names)?,
                     None => Lenient::STRICT,
                 };
-                let limits = callback_limits(max_head, max_headers, max_line)?;
+                let limits = limits(max_head, max_headers, None, max_line, max_chunk_extension)?;
                 Ok($name {
                     reported: Mutex::new(Reported::default()),
                     engine: Mutex::new(Engine::new(
@@ -487,6 +510,14 @@ macro_rules! callback_parser {
             /// Parses `data`, calling the protocol's callbacks.
             fn feed_data(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
                 engine(&self.engine)?.feed_data(py, data, &self.reported)
+            }
+
+            /// Ends the stream (an octonaut extension; httptools has none):
+            /// completes a response whose body runs until the close, calling
+            /// `on_message_complete`, or raises `HttpParserError` with
+            /// `code="incomplete"` when a message was cut short.
+            fn feed_eof(&self, py: Python<'_>) -> PyResult<()> {
+                engine(&self.engine)?.feed_eof(py, &self.reported)
             }
 
             /// `"1.1"` or `"1.0"`.

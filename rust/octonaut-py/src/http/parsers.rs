@@ -88,7 +88,10 @@ pub(crate) fn method_arg(method: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(text) = method.cast::<PyString>() {
         return Ok(text.to_str()?.as_bytes().to_vec());
     }
-    Ok(feed_data(method)?.as_slice().to_vec())
+    let data = feed_data(method).map_err(|_| {
+        PyTypeError::new_err("expect() takes a method as str or a bytes-like object")
+    })?;
+    Ok(data.as_slice().to_vec())
 }
 
 /// Parses `lenient=("bare_lf", ...)` into core flags.
@@ -343,7 +346,7 @@ macro_rules! message_parser {
             #[pyo3(signature = (
                 *, max_head = 16384, max_headers = 100, max_body = 1 << 20, lenient = None,
                 max_line = 8192, max_chunk_extension = 1024
-            ))]
+            ), text_signature = "(*, max_head=16384, max_headers=100, max_body=1048576, lenient=(), max_line=8192, max_chunk_extension=1024)")]
             fn new(
                 max_head: usize,
                 max_headers: usize,

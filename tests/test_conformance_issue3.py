@@ -1,0 +1,159 @@
+"""Issue 3 clause by clause, as an outside tester would probe it: the
+callback API's limits and end of stream, constructor signatures as the
+issue spells them, and argument errors that name what was wrong."""
+
+from __future__ import annotations
+
+import inspect
+
+import octonaut
+import octonaut.http as oh
+import pytest
+
+CHUNKED_HEAD = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list = []
+
+    def on_body(self, body: bytes) -> None:
+        self.events.append(("body", bytes(body)))
+
+    def on_message_complete(self) -> None:
+        self.events.append(("complete",))
+
+
+def test_callback_response_ended_by_close_completes_on_feed_eof():
+    proto = Recorder()
+    p = oh.HttpResponseParser(proto)
+    p.feed_data(b"HTTP/1.1 200 OK\r\n\r\nhello ")
+    p.feed_data(b"world")
+    assert proto.events == [("body", b"hello "), ("body", b"world")]
+    p.feed_eof()
+    assert proto.events[-1] == ("complete",)
+    assert not p.should_keep_alive()
+
+
+def test_callback_feed_eof_inside_a_message_is_incomplete():
+    p = oh.HttpResponseParser(Recorder())
+    p.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nabc")
+    with pytest.raises(oh.HttpParserError) as info:
+        p.feed_eof()
+    assert info.value.code == "incomplete"
+    assert info.value.offset == 41
+    with pytest.raises(oh.HttpParserError):  # sticky, like feed_data errors
+        p.feed_data(b"de")
+
+
+def test_callback_feed_eof_between_messages_is_quiet():
+    proto = Recorder()
+    p = oh.HttpRequestParser(proto)
+    p.feed_data(b"GET / HTTP/1.1\r\n\r\n")
+    p.feed_eof()
+    assert proto.events == [("complete",)]
+    p = oh.HttpRequestParser(Recorder())
+    p.feed_data(b"GET / HTTP/1.1\r\n")
+    with pytest.raises(oh.HttpParserError) as info:
+        p.feed_eof()
+    assert info.value.code == "incomplete"
+
+
+def test_callback_feed_eof_reports_a_callback_error():
+    class Failing:
+        def on_message_complete(self) -> None:
+            raise KeyError("boom")
+
+    p = oh.HttpResponseParser(Failing())
+    p.feed_data(b"HTTP/1.1 200 OK\r\n\r\nbody")
+    with pytest.raises(oh.HttpParserCallbackError) as info:
+        p.feed_eof()
+    assert isinstance(info.value.__context__, KeyError)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "data", "code"),
+    [
+        ({"max_head": 64}, b"GET / HTTP/1.1\r\nX: " + b"a" * 100 + b"\r\n\r\n", "head_too_large"),
+        ({"max_headers": 2}, b"GET / HTTP/1.1\r\n" + b"X: a\r\n" * 3 + b"\r\n", "too_many_headers"),
+        ({"max_line": 32}, b"GET /" + b"a" * 64 + b" HTTP/1.1\r\n\r\n", "line_too_long"),
+        (
+            {"max_chunk_extension": 4},
+            CHUNKED_HEAD + b"1;abcdefgh\r\nx\r\n",
+            "chunk_extension_too_long",
+        ),
+    ],
+)
+def test_callback_limits_are_limit_exceeded_and_httptools_errors(kwargs, data, code):
+    for split in (len(data), 1):
+        p = oh.HttpRequestParser(Recorder(), **kwargs)
+        with pytest.raises(octonaut.LimitExceeded) as info:
+            for i in range(0, len(data), split):
+                p.feed_data(data[i : i + split])
+        assert isinstance(info.value, oh.HttpParserError)
+        assert info.value.code == code
+        assert next(iter(kwargs)) in str(info.value)
+
+
+def test_callback_chunk_extension_limit_default_is_1024():
+    ext = b"a" * 1020
+    p = oh.HttpRequestParser(Recorder())
+    p.feed_data(CHUNKED_HEAD + b"1;" + ext + b"\r\nx\r\n0\r\n\r\n")
+    p = oh.HttpRequestParser(Recorder())
+    with pytest.raises(octonaut.LimitExceeded):
+        p.feed_data(CHUNKED_HEAD + b"1;" + ext + b"aaaaaa\r\nx\r\n")
+
+
+@pytest.mark.parametrize("cls", [oh.RequestParser, oh.ResponseParser])
+def test_message_parser_signature_is_the_issues(cls):
+    params = inspect.signature(cls).parameters
+    defaults = {name: p.default for name, p in params.items()}
+    assert defaults["max_head"] == 16384
+    assert defaults["max_headers"] == 100
+    assert defaults["max_body"] == 1 << 20
+    assert tuple(defaults["lenient"]) == ()
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params.values())
+    cls(lenient=())  # the documented default is accepted as written
+
+
+def test_framing_signatures_are_the_issues():
+    lines = inspect.signature(octonaut.Lines).parameters
+    assert {n: p.default for n, p in lines.items()} == {
+        "delimiter": b"\n",
+        "max_length": 65536,
+        "keep_delimiter": False,
+        "on_error": "raise",
+    }
+    frames = inspect.signature(octonaut.LengthPrefixed).parameters
+    assert {n: p.default for n, p in frames.items()} == {
+        "width": 4,
+        "byteorder": "big",
+        "max_frame": 1 << 20,
+        "includes_header": False,
+    }
+
+
+def test_lines_str_delimiter_is_a_clear_type_error():
+    with pytest.raises(TypeError, match="bytes-like"):
+        octonaut.Lines(delimiter="\n")
+    assert octonaut.Lines(delimiter=bytearray(b"\r\n")).feed(b"a\r\nb") == [b"a"]
+
+
+@pytest.mark.parametrize("cls", [oh.ResponseParser, oh.HttpResponseParser])
+def test_expect_argument_error_names_expect(cls):
+    p = cls(Recorder()) if cls is oh.HttpResponseParser else cls()
+    with pytest.raises(TypeError, match="expect"):
+        p.expect(5)
+
+
+def test_callback_limit_error_looks_like_httptools_and_pickles():
+    import pickle
+
+    p = oh.HttpRequestParser(Recorder(), max_headers=1)
+    with pytest.raises(oh.HttpParserError) as info:
+        p.feed_data(b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\n\r\n")
+    err = info.value
+    assert type(err).__name__ == "HttpParserError"
+    copy = pickle.loads(pickle.dumps(err))
+    assert type(copy) is type(err)
+    assert (copy.code, copy.offset) == (err.code, err.offset) == ("too_many_headers", 22)
