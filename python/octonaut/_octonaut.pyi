@@ -1,10 +1,29 @@
 """Type stubs for the Rust extension ``octonaut._octonaut``."""
 
-from collections.abc import Buffer as _BytesLike
+import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal, final, overload
+from typing import Any, Literal, Self, final, overload
+
+if sys.version_info >= (3, 12):
+    from collections.abc import Buffer as _BytesLike
+else:  # the wheel is abi3-py311; collections.abc.Buffer arrived in 3.12
+    from typing_extensions import Buffer as _BytesLike
 
 __version__: str
+__all__ = [
+    "__version__",
+    "Buffer",
+    "_BufferView",
+    "Lines",
+    "LengthPrefixed",
+    "Headers",
+    "Request",
+    "Response",
+    "RequestParser",
+    "ResponseParser",
+    "HttpRequestParser",
+    "HttpResponseParser",
+]
 
 # --- Buffer (issue 2) ---
 
@@ -35,7 +54,7 @@ class Buffer:
     ``RuntimeError``; views exported before the fork must not be used there.
     """
 
-    def __init__(self, capacity: int, *, mirrored: bool | None = None) -> None:
+    def __new__(cls, capacity: int, *, mirrored: bool | None = None) -> Self:
         """Create a buffer holding at least ``capacity`` bytes (``capacity > 0``).
 
         ``mirrored=None`` double-maps when possible and otherwise falls back to
@@ -90,10 +109,12 @@ class Buffer:
         """A read-only, contiguous memoryview of the first ``n`` readable bytes
         (all of them if ``n < 0``, at most ``len(buf)``). Consumes nothing."""
 
-    def __buffer__(self, flags: int, /) -> memoryview:
-        """``memoryview(buf)``: read-only view of all readable bytes (like ``peek()``)."""
+    if sys.version_info >= (3, 12):
+        def __buffer__(self, flags: int, /) -> memoryview:
+            """``memoryview(buf)``: read-only view of all readable bytes (like ``peek()``)."""
 
-    def __release_buffer__(self, view: memoryview, /) -> None: ...
+        def __release_buffer__(self, view: memoryview, /) -> None: ...
+
     def read(self, n: int = -1, timeout: float | None = 0) -> bytes:
         """Consume and return up to ``n`` bytes (all readable bytes if ``n < 0``).
 
@@ -134,14 +155,19 @@ class Buffer:
         ``bytes.find`` (negative indices, int ``sub``); memchr/memmem speed."""
 
     @overload
-    def __getitem__(self, index: int) -> int: ...
+    def __getitem__(self, index: int, /) -> int: ...
     @overload
-    def __getitem__(self, index: slice) -> bytes: ...
-    def __getitem__(self, index: int | slice) -> int | bytes:
+    def __getitem__(self, index: slice, /) -> bytes:
         """``buf[i]`` / ``buf[i:j:k]`` over the readable bytes, like ``bytes``."""
+
+@final
+class _BufferView:
+    """The exporter behind ``writable()`` and ``peek()`` memoryviews; it keeps
+    its Buffer alive while any view lives."""
 
 # --- framing: Lines, LengthPrefixed (issue 3) ---
 
+@final
 class Lines:
     """Splits a byte stream into records ending with ``delimiter``.
 
@@ -150,14 +176,14 @@ class Lines:
     or, with ``on_error="skip"``, are dropped and counted in ``skipped``.
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         delimiter: bytes = b"\n",
         max_length: int = 65536,
         keep_delimiter: bool = False,
         on_error: Literal["raise", "skip"] = "raise",
-    ) -> None: ...
+    ) -> Self: ...
     def feed(self, data: _BytesLike) -> list[bytes]: ...
     def feed_eof(self) -> list[bytes]: ...
     def reset(self) -> None: ...
@@ -166,20 +192,21 @@ class Lines:
     @property
     def offset(self) -> int: ...
 
+@final
 class LengthPrefixed:
     """Splits a byte stream into payloads preceded by an unsigned length.
 
     ``feed_eof()`` returns ``[]`` or raises ``ParseError("incomplete")``.
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         width: Literal[1, 2, 4, 8] = 4,
         byteorder: Literal["big", "little"] = "big",
         max_frame: int = 1 << 20,
         includes_header: bool = False,
-    ) -> None: ...
+    ) -> Self: ...
     def feed(self, data: _BytesLike) -> list[bytes]: ...
     def feed_eof(self) -> list[bytes]: ...
     def reset(self) -> None: ...
@@ -196,8 +223,8 @@ class Headers:
     """Case-insensitive multimap of fields in wire order; values made lazily."""
 
     def __len__(self) -> int: ...
-    def __getitem__(self, name: _Name) -> bytes: ...
-    def __contains__(self, name: object) -> bool: ...
+    def __getitem__(self, name: _Name, /) -> bytes: ...
+    def __contains__(self, name: object, /) -> bool: ...
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]: ...
     @overload
     def get(self, name: _Name) -> bytes | None: ...
@@ -254,9 +281,10 @@ class Response:
     @property
     def chunked(self) -> bool: ...
 
+@final
 class RequestParser:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         max_head: int = 16384,
         max_headers: int = 100,
@@ -264,8 +292,8 @@ class RequestParser:
         lenient: Iterable[str] | None = (),
         max_line: int = 8192,
         max_chunk_extension: int = 1024,
-    ) -> None: ...
-    def feed(self, data: _Buffer, /) -> list[Request]: ...
+    ) -> Self: ...
+    def feed(self, data: _Buffer) -> list[Request]: ...
     def feed_eof(self) -> None: ...
     @property
     def unparsed(self) -> bytes: ...
@@ -273,9 +301,10 @@ class RequestParser:
     def offset(self) -> int: ...
     def reset(self) -> None: ...
 
+@final
 class ResponseParser:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         max_head: int = 16384,
         max_headers: int = 100,
@@ -283,9 +312,9 @@ class ResponseParser:
         lenient: Iterable[str] | None = (),
         max_line: int = 8192,
         max_chunk_extension: int = 1024,
-    ) -> None: ...
-    def expect(self, method: str | _Buffer, /) -> None: ...
-    def feed(self, data: _Buffer, /) -> list[Response]: ...
+    ) -> Self: ...
+    def expect(self, method: str | _Buffer) -> None: ...
+    def feed(self, data: _Buffer) -> list[Response]: ...
     def feed_eof(self) -> Response | None: ...
     @property
     def unparsed(self) -> bytes: ...
@@ -293,34 +322,40 @@ class ResponseParser:
     def offset(self) -> int: ...
     def reset(self) -> None: ...
 
+@final
 class HttpRequestParser:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         protocol: object,
         *,
         max_head: int = 16384,
         max_headers: int = 100,
         max_line: int = 8192,
         lenient: Iterable[str] | None = (),
-    ) -> None: ...
-    def feed_data(self, data: _Buffer, /) -> None: ...
+        max_chunk_extension: int = 1024,
+    ) -> Self: ...
+    def feed_data(self, data: _Buffer) -> None: ...
+    def feed_eof(self) -> None: ...
     def get_method(self) -> bytes: ...
     def get_http_version(self) -> str: ...
     def should_keep_alive(self) -> bool: ...
     def should_upgrade(self) -> bool: ...
 
+@final
 class HttpResponseParser:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         protocol: object,
         *,
         max_head: int = 16384,
         max_headers: int = 100,
         max_line: int = 8192,
         lenient: Iterable[str] | None = (),
-    ) -> None: ...
-    def feed_data(self, data: _Buffer, /) -> None: ...
-    def expect(self, method: str | _Buffer, /) -> None: ...
+        max_chunk_extension: int = 1024,
+    ) -> Self: ...
+    def feed_data(self, data: _Buffer) -> None: ...
+    def feed_eof(self) -> None: ...
+    def expect(self, method: str | _Buffer) -> None: ...
     def get_status_code(self) -> int: ...
     def get_http_version(self) -> str: ...
     def should_keep_alive(self) -> bool: ...
