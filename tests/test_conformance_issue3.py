@@ -157,3 +157,26 @@ def test_callback_limit_error_looks_like_httptools_and_pickles():
     copy = pickle.loads(pickle.dumps(err))
     assert type(copy) is type(err)
     assert (copy.code, copy.offset) == (err.code, err.offset) == ("too_many_headers", 22)
+
+
+@pytest.mark.parametrize("coding", [b"gzip", b"deflate", b"compress", b"x-gzip", b"chunked, gzip"])
+def test_response_transfer_encoding_must_end_in_chunked(coding):
+    # Issue 3: "reject any Transfer-Encoding where chunked is not the final
+    # coding" (the README's strictness table: httptools reads to EOF).
+    data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding + b"\r\n\r\nbody"
+    p = oh.ResponseParser()
+    with pytest.raises(octonaut.ParseError) as info:
+        p.feed(data)
+        p.feed_eof()
+    assert info.value.code == "invalid_transfer_encoding"
+    with pytest.raises(oh.HttpParserError):
+        oh.HttpResponseParser(Recorder()).feed_data(data)
+    # Where no body is read, the coding does not matter.
+    p = oh.ResponseParser()
+    p.expect(b"HEAD")
+    [head] = p.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding + b"\r\n\r\n")
+    assert head.body == b""
+    [gzip_chunked] = oh.ResponseParser().feed(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
+    )
+    assert gzip_chunked.body == b"hi" and gzip_chunked.chunked

@@ -131,14 +131,17 @@ fn a_response_without_framing_runs_until_close() {
     let ms = messages(&out.events);
     assert!(ms[0].complete);
     assert_eq!(ms[0].body, &input[19..]);
-    // A final coding other than chunked is also delimited by close.
-    let ms = ok(
+    // A final coding other than chunked is refused (issue 3's strict rule;
+    // RFC 9112 §6.3 rule 4 would read it until the close).
+    let out = run_split(
         &mut ResponseParser::default(),
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n\x1f\x8b",
+        &[],
         true,
     );
-    assert!(ms[0].head.unwrap().body_until_eof);
-    assert_eq!(ms[0].body, b"\x1f\x8b");
+    let error = out.error.unwrap();
+    assert_eq!(error.kind, ErrorKind::InvalidTransferEncoding);
+    assert_eq!(error.offset, 17);
 }
 
 #[test]

@@ -570,7 +570,12 @@ impl Framing {
 
     /// The framing of a response with `status` to a request with `method`
     /// (RFC 9112 §6.3 rules 1–7).
-    pub(crate) fn response(&self, http11: bool, status: u16, method: Method) -> Decision {
+    pub(crate) fn response(
+        &self,
+        http11: bool,
+        status: u16,
+        method: Method,
+    ) -> Result<Decision, ParseError> {
         let mut keep_alive = self.persistent(http11);
         let mut content_length = self.content_length;
         let mut upgrade = false;
@@ -586,11 +591,16 @@ impl Framing {
             if content_length.take().is_some() {
                 keep_alive = false;
             }
-            if self.chunked_last {
-                Body::Chunked
-            } else {
-                Body::UntilEof
+            if !self.chunked_last {
+                // Strict (issue 3): chunked must be the final coding, in
+                // responses too, where RFC 9112 §6.3 rule 4 would read a
+                // body until the close.
+                return Err(ParseError::new(
+                    ErrorKind::InvalidTransferEncoding,
+                    self.te_offset,
+                ));
             }
+            Body::Chunked
         } else {
             match content_length {
                 Some(0) => Body::None,
@@ -601,13 +611,13 @@ impl Framing {
         if body == Body::UntilEof {
             keep_alive = false;
         }
-        Decision {
+        Ok(Decision {
             body,
             keep_alive,
             upgrade,
             content_length,
             chunked: body == Body::Chunked,
-        }
+        })
     }
 }
 
