@@ -171,11 +171,13 @@ def test_response_transfer_encoding_must_end_in_chunked(coding):
     assert info.value.code == "invalid_transfer_encoding"
     with pytest.raises(oh.HttpParserError):
         oh.HttpResponseParser(Recorder()).feed_data(data)
-    # Where no body is read, the coding does not matter.
-    p = oh.ResponseParser()
-    p.expect(b"HEAD")
-    [head] = p.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding + b"\r\n\r\n")
-    assert head.body == b""
+    if b"chunked" not in coding:
+        # Where no body is read, a known final coding does not matter (a
+        # coding after chunked is refused as the field is read).
+        p = oh.ResponseParser()
+        p.expect(b"HEAD")
+        [head] = p.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding + b"\r\n\r\n")
+        assert head.body == b""
     [gzip_chunked] = oh.ResponseParser().feed(
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
     )
