@@ -182,3 +182,32 @@ def test_response_transfer_encoding_must_end_in_chunked(coding):
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
     )
     assert gzip_chunked.body == b"hi" and gzip_chunked.chunked
+
+
+def test_request_body_is_never_reparsed_when_on_headers_complete_returns_true():
+    # The "no body" answer (httptools issue #47) is for responses; a request
+    # parser ignores the return value, as httptools does, so a truthy return
+    # cannot turn a body into a smuggled request.
+    class Truthy(Recorder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.urls: list[bytes] = []
+
+        def on_url(self, url: bytes) -> None:
+            self.urls.append(bytes(url))
+
+        def on_headers_complete(self) -> bool:
+            return True
+
+    smuggled = b"GET /smuggled HTTP/1.1\r\n\r\n"
+    data = b"POST /a HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(smuggled) + smuggled
+    proto = Truthy()
+    oh.HttpRequestParser(proto).feed_data(data)
+    assert proto.urls == [b"/a"]
+    assert b"".join(e[1] for e in proto.events if e[0] == "body") == smuggled
+    # A response parser honours it (the response to a HEAD request).
+    proto = Truthy()
+    oh.HttpResponseParser(proto).feed_data(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 204 No\r\n\r\n"
+    )
+    assert proto.events == [("complete",), ("complete",)]

@@ -40,7 +40,8 @@ runs until the close, or raising ``HttpParserError`` with
 ``code="incomplete"``), and the limits ``max_head``, ``max_headers``,
 ``max_line`` and ``max_chunk_extension`` are keyword arguments.
 To say a response has no body (httptools issue #47), return True from
-``on_headers_complete`` or call ``HttpResponseParser.expect(b"HEAD")`` before.
+``on_headers_complete`` or call ``HttpResponseParser.expect(b"HEAD")`` before
+(a request parser ignores that return value, as httptools does).
 
 Strategy: the parsers are the Rust core's; this module only re-exports them
 and names the ``Parser`` protocol that octonaut accepts wherever it takes a

@@ -20,9 +20,12 @@
 //! callback raises `RuntimeError` (the callback error's `__context__`).
 //!
 //! Bodies stream through `on_body` in fragments, whatever their size (no
-//! `max_body`). Extension: when `on_headers_complete()` returns `True`, the
-//! message is treated as having no body (a response to HEAD; httptools issue
-//! #47), since the caller knows what it asked.
+//! `max_body`). Extension: when a response parser's `on_headers_complete()`
+//! returns `True`, the response is treated as having no body (a response to
+//! HEAD; httptools issue #47), since the caller knows what it asked. A
+//! request parser ignores the return value (as httptools does): a request's
+//! framing is never the protocol's to override, or its body could be parsed
+//! as a smuggled request.
 
 use octonaut_core::http::{
     HeadInfo, HeadersAction, HttpSink, Lenient, RequestParser as CoreRequestParser,
@@ -103,6 +106,10 @@ impl ErrorClass {
 
 /// The protocol's callbacks, looked up once (missing or None: not called).
 struct Protocol {
+    /// A request parser: the return value of `on_headers_complete` is
+    /// ignored there, as httptools does, so a body can never be reparsed as
+    /// a request (the "no body" answer is for responses only).
+    request: bool,
     on_message_begin: Option<Py<PyAny>>,
     on_url: Option<Py<PyAny>>,
     on_status: Option<Py<PyAny>>,
@@ -129,6 +136,7 @@ impl Protocol {
             }
         };
         Ok(Protocol {
+            request,
             on_message_begin: lookup("on_message_begin")?,
             on_url: if request { lookup("on_url")? } else { None },
             on_status: if request { None } else { lookup("on_status")? },
@@ -285,7 +293,8 @@ impl HttpSink for CallbackSink<'_, '_> {
                 r.status = info.status;
             }
         });
-        let skip_body = self.call0(&self.protocol.on_headers_complete) == Some(true);
+        let answered_no_body = self.call0(&self.protocol.on_headers_complete) == Some(true);
+        let skip_body = answered_no_body && !self.protocol.request;
         HeadersAction {
             skip_body,
             pause: self.error.is_some(),
