@@ -2,7 +2,7 @@
 
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal, Self, final, overload
+from typing import Any, Literal, Self, SupportsIndex, final, overload
 
 if sys.version_info >= (3, 12):
     from collections.abc import Buffer as _BytesLike
@@ -105,17 +105,19 @@ class Buffer:
         ``writable()`` view is still alive.
         """
 
-    def peek(self, n: int = -1) -> memoryview:
+    def peek(self, n: int | None = -1) -> memoryview:
         """A read-only, contiguous memoryview of the first ``n`` readable bytes
         (all of them if ``n < 0``, at most ``len(buf)``). Consumes nothing."""
 
-    if sys.version_info >= (3, 12):
-        def __buffer__(self, flags: int, /) -> memoryview:
-            """``memoryview(buf)``: read-only view of all readable bytes (like ``peek()``)."""
+    # PEP 688, so type checkers see a Buffer (on every version, as typeshed
+    # declares bytes'); at runtime these are the C buffer slots, which the
+    # limited API does not show as methods on 3.11 (see
+    # tests/stubtest-allowlist.txt).
+    def __buffer__(self, flags: int, /) -> memoryview:
+        """``memoryview(buf)``: read-only view of all readable bytes (like ``peek()``)."""
 
-        def __release_buffer__(self, view: memoryview, /) -> None: ...
-
-    def read(self, n: int = -1, timeout: float | None = 0) -> bytes:
+    def __release_buffer__(self, view: memoryview, /) -> None: ...
+    def read(self, n: int | None = -1, timeout: float | None = 0) -> bytes:
         """Consume and return up to ``n`` bytes (all readable bytes if ``n < 0``).
 
         Pipe-like: never waits for all ``n`` bytes. If the buffer is empty and
@@ -134,7 +136,7 @@ class Buffer:
         nothing arrived in time.
         """
 
-    def readline(self, limit: int = -1) -> bytes:
+    def readline(self, limit: int | None = -1) -> bytes:
         """Consume and return one complete line including ``b"\\n"``, or ``b""``
         if no complete line is buffered yet (nothing is consumed then).
 
@@ -149,7 +151,12 @@ class Buffer:
     def clear(self) -> None:
         """Discard every readable byte (``tell()`` advances by ``len(buf)``)."""
 
-    def find(self, sub: _BytesLike | int, start: int = 0, end: int | None = None) -> int:
+    def find(
+        self,
+        sub: _BytesLike | int,
+        start: SupportsIndex | None = 0,
+        end: SupportsIndex | None = None,
+    ) -> int:
         """Lowest index (relative to the next unread byte) where ``sub`` occurs in
         the readable bytes within ``[start, end)``, or -1. Same rules as
         ``bytes.find`` (negative indices, int ``sub``); memchr/memmem speed."""
