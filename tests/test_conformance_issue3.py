@@ -211,3 +211,24 @@ def test_request_body_is_never_reparsed_when_on_headers_complete_returns_true():
         b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 204 No\r\n\r\n"
     )
     assert proto.events == [("complete",), ("complete",)]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda v: oh.RequestParser(max_head=v),
+        lambda v: oh.RequestParser(max_headers=v),
+        lambda v: oh.ResponseParser(max_body=v),
+        lambda v: oh.ResponseParser(max_line=v),
+        lambda v: oh.RequestParser(max_chunk_extension=v),
+        lambda v: oh.HttpRequestParser(Recorder(), max_head=v),
+        lambda v: oh.HttpResponseParser(Recorder(), max_chunk_extension=v),
+        lambda v: octonaut.Lines(max_length=v),
+        lambda v: octonaut.LengthPrefixed(max_frame=v),
+    ],
+)
+def test_a_negative_limit_is_a_value_error(make):
+    with pytest.raises(ValueError, match="negative"):
+        make(-1)
+    with pytest.raises(TypeError):
+        make("16")

@@ -24,6 +24,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString};
 
 use crate::errors;
+use crate::limit::Limit;
 
 /// Inputs at least this long are scanned with the GIL released (when they
 /// are `bytes`). Below it, releasing and re-taking the GIL costs more than the
@@ -194,12 +195,12 @@ pub struct Lines {
 impl Lines {
     #[new]
     #[pyo3(
-        signature = (*, delimiter = None, max_length = 65536, keep_delimiter = false, on_error = "raise"),
+        signature = (*, delimiter = None, max_length = Limit(65536), keep_delimiter = false, on_error = "raise"),
         text_signature = "(*, delimiter=b'\\n', max_length=65536, keep_delimiter=False, on_error='raise')"
     )]
     fn new(
         delimiter: Option<&Bound<'_, PyAny>>,
-        max_length: usize,
+        max_length: Limit,
         keep_delimiter: bool,
         on_error: &str,
     ) -> PyResult<Self> {
@@ -223,7 +224,7 @@ impl Lines {
         };
         let parser = CoreLines::new(LinesConfig {
             delimiter,
-            max_length,
+            max_length: max_length.size(),
             keep_delimiter,
             recovery,
         })
@@ -295,10 +296,15 @@ pub struct LengthPrefixed {
 impl LengthPrefixed {
     #[new]
     #[pyo3(
-        signature = (*, width = 4, byteorder = "big", max_frame = 1 << 20, includes_header = false),
+        signature = (*, width = 4, byteorder = "big", max_frame = Limit(1 << 20), includes_header = false),
         text_signature = "(*, width=4, byteorder='big', max_frame=1048576, includes_header=False)"
     )]
-    fn new(width: usize, byteorder: &str, max_frame: u64, includes_header: bool) -> PyResult<Self> {
+    fn new(
+        width: usize,
+        byteorder: &str,
+        max_frame: Limit,
+        includes_header: bool,
+    ) -> PyResult<Self> {
         let byte_order = match byteorder {
             "big" => ByteOrder::Big,
             "little" => ByteOrder::Little,
@@ -311,7 +317,7 @@ impl LengthPrefixed {
         let parser = CoreLengthPrefixed::new(LengthPrefixedConfig {
             width,
             byte_order,
-            max_frame,
+            max_frame: max_frame.0,
             includes_header,
         })
         .map_err(config_error)?;

@@ -10,6 +10,7 @@ mod buffer;
 mod errors;
 mod framing;
 mod http;
+mod limit;
 
 use pyo3::prelude::*;
 

@@ -41,6 +41,7 @@ use pyo3::types::{PyBytes, PyType};
 
 use super::parsers::{feed_data, lenient_flags, limits, method_arg};
 use crate::errors;
+use crate::limit::Limit;
 use octonaut_core::http::Flow;
 
 /// The httptools exception classes, looked up once in `octonaut._http_errors`.
@@ -492,21 +493,27 @@ macro_rules! callback_parser {
         #[pymethods]
         impl $name {
             #[new]
-            #[pyo3(signature = (protocol, *, max_head = 16384, max_headers = 100, max_line = 8192, lenient = None, max_chunk_extension = 1024),
+            #[pyo3(signature = (protocol, *, max_head = Limit(16384), max_headers = Limit(100), max_line = Limit(8192), lenient = None, max_chunk_extension = Limit(1024)),
                 text_signature = "(protocol, *, max_head=16384, max_headers=100, max_line=8192, lenient=(), max_chunk_extension=1024)")]
             fn new(
                 protocol: &Bound<'_, PyAny>,
-                max_head: usize,
-                max_headers: usize,
-                max_line: usize,
+                max_head: Limit,
+                max_headers: Limit,
+                max_line: Limit,
                 lenient: Option<&Bound<'_, PyAny>>,
-                max_chunk_extension: usize,
+                max_chunk_extension: Limit,
             ) -> PyResult<Self> {
                 let flags = match lenient {
                     Some(names) => lenient_flags(names)?,
                     None => Lenient::STRICT,
                 };
-                let limits = limits(max_head, max_headers, None, max_line, max_chunk_extension)?;
+                let limits = limits(
+                    max_head.size(),
+                    max_headers.size(),
+                    None,
+                    max_line.size(),
+                    max_chunk_extension.size(),
+                )?;
                 Ok($name {
                     reported: Mutex::new(Reported::default()),
                     engine: Mutex::new(Engine::new(

@@ -27,6 +27,7 @@ use pyo3::types::{PyBytes, PyList, PyString};
 
 use super::message::{FromRecord, Request, Response, SharedInput};
 use crate::errors;
+use crate::limit::Limit;
 
 /// Feeds at least this long are parsed with the GIL released (below it, the
 /// release and re-acquire cost more than they free).
@@ -344,27 +345,27 @@ macro_rules! message_parser {
         impl $name {
             #[new]
             #[pyo3(signature = (
-                *, max_head = 16384, max_headers = 100, max_body = 1 << 20, lenient = None,
-                max_line = 8192, max_chunk_extension = 1024
+                *, max_head = Limit(16384), max_headers = Limit(100), max_body = Limit(1 << 20),
+                lenient = None, max_line = Limit(8192), max_chunk_extension = Limit(1024)
             ), text_signature = "(*, max_head=16384, max_headers=100, max_body=1048576, lenient=(), max_line=8192, max_chunk_extension=1024)")]
             fn new(
-                max_head: usize,
-                max_headers: usize,
-                max_body: u64,
+                max_head: Limit,
+                max_headers: Limit,
+                max_body: Limit,
                 lenient: Option<&Bound<'_, PyAny>>,
-                max_line: usize,
-                max_chunk_extension: usize,
+                max_line: Limit,
+                max_chunk_extension: Limit,
             ) -> PyResult<Self> {
                 let flags = match lenient {
                     Some(names) => lenient_flags(names)?,
                     None => Lenient::STRICT,
                 };
                 let limits = limits(
-                    max_head,
-                    max_headers,
-                    Some(max_body),
-                    max_line,
-                    max_chunk_extension,
+                    max_head.size(),
+                    max_headers.size(),
+                    Some(max_body.0),
+                    max_line.size(),
+                    max_chunk_extension.size(),
                 )?;
                 Ok($name {
                     driver: Driver::new($core::new(limits, flags), limits),
