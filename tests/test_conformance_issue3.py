@@ -232,3 +232,40 @@ def test_a_negative_limit_is_a_value_error(make):
         make(-1)
     with pytest.raises(TypeError):
         make("16")
+
+
+@pytest.mark.parametrize(
+    "parser",
+    [oh.RequestParser(), oh.ResponseParser(), octonaut.Lines(), octonaut.LengthPrefixed()],
+    ids=["RequestParser", "ResponseParser", "Lines", "LengthPrefixed"],
+)
+def test_every_parser_has_the_common_protocol(parser):
+    # Issue 3, "common to all parsers": feed, feed_eof, unparsed, reset.
+    assert isinstance(parser, oh.Parser)
+    assert parser.feed(b"") == []
+    assert parser.unparsed == b""
+    parser.feed_eof()
+    parser.reset()
+    assert parser.unparsed == b""
+
+
+def test_a_pure_python_parser_satisfies_the_protocol():
+    class Words:
+        def __init__(self) -> None:
+            self.pending = b""
+
+        def feed(self, data: bytes) -> list[bytes]:
+            *done, self.pending = (self.pending + data).split(b" ")
+            return done
+
+        def feed_eof(self) -> list[bytes]:
+            last, self.pending = self.pending, b""
+            return [last] if last else []
+
+        def reset(self) -> None:
+            self.pending = b""
+
+    words = Words()
+    assert isinstance(words, oh.Parser)
+    assert words.feed(b"a b") == [b"a"] and words.feed_eof() == [b"b"]
+    assert not isinstance(object(), oh.Parser)

@@ -198,6 +198,9 @@ class Lines:
     def skipped(self) -> int: ...
     @property
     def offset(self) -> int: ...
+    @property
+    def unparsed(self) -> bytes:
+        """Always ``b""``: a framing parser never stops early."""
 
 @final
 class LengthPrefixed:
@@ -219,6 +222,9 @@ class LengthPrefixed:
     def reset(self) -> None: ...
     @property
     def offset(self) -> int: ...
+    @property
+    def unparsed(self) -> bytes:
+        """Always ``b""``: a framing parser never stops early."""
 
 # --- http (issue 3) ---
 

@@ -274,6 +274,14 @@ impl Lines {
     fn offset(&self) -> u64 {
         Parser::<Spans>::offset(&*self.parser)
     }
+
+    /// Bytes left after the parser stopped (issue 3: "common to all
+    /// parsers"): always `b""`, since a framing parser never stops early
+    /// (only an HTTP Upgrade or CONNECT does).
+    #[getter]
+    fn unparsed<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, b"")
+    }
 }
 
 /// Splits a byte stream into frames preceded by an unsigned length.
@@ -353,6 +361,14 @@ impl LengthPrefixed {
     #[getter]
     fn offset(&self) -> u64 {
         Parser::<Spans>::offset(&*self.parser)
+    }
+
+    /// Bytes left after the parser stopped (issue 3: "common to all
+    /// parsers"): always `b""`, since a framing parser never stops early
+    /// (only an HTTP Upgrade or CONNECT does).
+    #[getter]
+    fn unparsed<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, b"")
     }
 }
 
