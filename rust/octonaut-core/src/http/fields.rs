@@ -21,7 +21,7 @@
 //! the finished field at once, and the walk carries no pending field from
 //! line to line (a line it cannot complete ends the walk).
 
-use super::chars::{is_ws, TCHAR};
+use super::chars::is_ws;
 use super::framing::Field;
 use super::lenient::Lenient;
 use super::machine::{After, Machine, State};
@@ -142,14 +142,13 @@ impl Machine {
                 break Ok(Exit::Done);
             }
             let end = head_end.min(line_end);
-            if !TCHAR[input[pos] as usize] {
+            // The name runs to the first non-tchar (`pos` itself when the
+            // line does not start with a name).
+            let colon = landmarks.non_tchar(input, pos);
+            if colon >= end || input[colon] != b':' || colon == pos {
                 if input[pos] == b'\r' && pos + 1 < end && input[pos + 1] == b'\n' {
                     break Ok(Exit::HeadEnd);
                 }
-                break Ok(Exit::Bytewise);
-            }
-            let colon = landmarks.non_tchar(input, pos + 1);
-            if colon >= end || input[colon] != b':' {
                 break Ok(Exit::Bytewise);
             }
             // Usually exactly one SP; OWS in general.
@@ -157,8 +156,8 @@ impl Machine {
             if value_start < end && input[value_start] == b' ' {
                 value_start += 1;
             }
-            while value_start < end && is_ws(input[value_start]) {
-                value_start += 1;
+            if value_start < end && is_ws(input[value_start]) {
+                value_start = skip_ws(input, value_start, end);
             }
             let value_stop = landmarks.non_value(input, value_start);
             if value_stop + 1 >= end || !is_crlf(input, value_stop) {
@@ -178,7 +177,12 @@ impl Machine {
             } else {
                 Field::classify(&input[pos..colon])
             };
-            let trimmed = trim_end_ws(&input[value_start..value_stop]);
+            // Trailing OWS is rare: one byte tells.
+            let trimmed = &input[value_start..value_stop];
+            let trimmed = match trimmed.last() {
+                Some(&last) if is_ws(last) => trim_end_ws(trimmed),
+                _ => trimmed,
+            };
             let next = value_stop + 2;
             let complete_now = completes_at(next);
             if field == Field::Other && complete_now {
@@ -563,6 +567,17 @@ impl Machine {
             }
         }
     }
+}
+
+/// The first byte at or after `at` (before `end`) that is not SP or HTAB
+/// (out of line: a value rarely starts after more than one SP).
+#[cold]
+#[inline(never)]
+fn skip_ws(input: &[u8], mut at: usize, end: usize) -> usize {
+    while at < end && is_ws(input[at]) {
+        at += 1;
+    }
+    at
 }
 
 /// `value` without its trailing SP and HTAB.
