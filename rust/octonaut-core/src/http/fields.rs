@@ -151,14 +151,13 @@ impl Machine {
                 }
                 break Ok(Exit::Bytewise);
             }
-            // Usually exactly one SP; OWS in general.
-            let mut value_start = colon + 1;
-            if value_start < end && input[value_start] == b' ' {
-                value_start += 1;
-            }
-            if value_start < end && is_ws(input[value_start]) {
-                value_start = skip_ws(input, value_start, end);
-            }
+            // Usually exactly one SP before a byte above SP; OWS in general.
+            let value_start =
+                if colon + 2 < end && input[colon + 1] == b' ' && input[colon + 2] > b' ' {
+                    colon + 2
+                } else {
+                    skip_ws(input, colon + 1, end)
+                };
             let value_stop = landmarks.non_value(input, value_start);
             if value_stop + 1 >= end || !is_crlf(input, value_stop) {
                 break Ok(Exit::Bytewise);
@@ -570,7 +569,7 @@ impl Machine {
 }
 
 /// The first byte at or after `at` (before `end`) that is not SP or HTAB
-/// (out of line: a value rarely starts after more than one SP).
+/// (out of line: a value usually starts after exactly one SP).
 #[cold]
 #[inline(never)]
 fn skip_ws(input: &[u8], mut at: usize, end: usize) -> usize {
