@@ -176,10 +176,11 @@ impl Machine {
             } else {
                 Field::classify(&input[pos..colon])
             };
-            // Trailing OWS is rare: one byte tells.
+            // Trailing OWS is rare: one byte tells (the only value bytes
+            // at or below SP are SP and HTAB).
             let trimmed = &input[value_start..value_stop];
             let trimmed = match trimmed.last() {
-                Some(&last) if is_ws(last) => trim_end_ws(trimmed),
+                Some(&last) if last <= b' ' => trim_end_ws(trimmed),
                 _ => trimmed,
             };
             let next = value_stop + 2;
