@@ -2,9 +2,13 @@
 //!
 //! Strategy: whole lines are parsed by a walk over the input that asks a
 //! [`Landmarks`] cursor (`masks.rs`: 64-byte SIMD class bitmasks, or the
-//! tables) for two positions per line, the first non-tchar after the name
-//! (its colon) and the first byte after the colon's OWS that cannot be in a
-//! value (its CR). Per-line state stays in locals and is written back when
+//! tables) for two positions per line, the first non-tchar from the line's
+//! first byte (its colon; that byte itself when no name starts the line) and
+//! the first byte after the colon's OWS that cannot be in a value (its CR).
+//! The usual shapes cost one compare each: `: ` then a byte above SP starts
+//! the value (other OWS goes to a cold loop), and only a value whose last
+//! byte is at or below SP is trimmed. Per-line state stays in locals and is
+//! written back when
 //! the walk stops; a line that is split, unusual or wrong is handed, from its
 //! first byte and with nothing reported yet, to the byte-exact state handlers
 //! below, so results never depend on which path ran. Those handlers scan a
