@@ -8,10 +8,10 @@
 //! The usual shapes cost one compare each: `: ` then a byte above SP starts
 //! the value (other OWS goes to a cold loop), and only a value whose last
 //! byte is at or below SP is trimmed. Per-line state stays in locals and is
-//! written back when
-//! the walk stops; a line that is split, unusual or wrong is handed, from its
-//! first byte and with nothing reported yet, to the byte-exact state handlers
-//! below, so results never depend on which path ran. Those handlers scan a
+//! written back when the walk stops; a line that is split, unusual or wrong
+//! is handed, from its first byte and with nothing reported yet, to the
+//! byte-exact state handlers below, so results never depend on which path
+//! ran. Those handlers scan a
 //! name with the tchar table up to its colon and a value with SIMD for the
 //! first byte that is not field-vchar, SP or HTAB. Either way a name is
 //! classified once (only Content-Length, Transfer-Encoding, Connection and
