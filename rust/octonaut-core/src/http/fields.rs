@@ -4,26 +4,25 @@
 //! [`Landmarks`] cursor (`masks.rs`: 64-byte SIMD class bitmasks, or the
 //! tables) for two positions per line, the first non-tchar from the line's
 //! first byte (its colon; that byte itself when no name starts the line) and
-//! the first byte after the colon's OWS that cannot be in a value (its CR).
-//! The usual shapes cost one compare each: `: ` then a byte above SP starts
-//! the value (other OWS goes to a cold loop), and only a value whose last
-//! byte is at or below SP is trimmed. Per-line state stays in locals and is
-//! written back when the walk stops; a line that is split, unusual or wrong
-//! is handed, from its first byte and with nothing reported yet, to the
-//! byte-exact state handlers below, so results never depend on which path
-//! ran. Those handlers scan a
-//! name with the tchar table up to its colon and a value with SIMD for the
-//! first byte that is not field-vchar, SP or HTAB. Either way a name is
+//! the first byte after the colon's OWS that cannot be in a value (its CR). The
+//! usual shapes cost one compare each: `: ` then a byte above SP starts the
+//! value (other OWS goes to a cold loop), and only a value whose last byte is
+//! at or below SP is trimmed. Per-line state stays in locals and is written
+//! back when the walk stops; a line that is split, unusual or wrong is handed,
+//! from its first byte and with nothing reported yet, to the byte-exact state
+//! handlers below, so results never depend on which path ran. Those handlers
+//! scan a name with the tchar table up to its colon and a value with SIMD for
+//! the first byte that is not field-vchar, SP or HTAB. Either way a name is
 //! classified once (only Content-Length, Transfer-Encoding, Connection and
-//! Upgrade matter, see `framing.rs`); leading OWS is skipped; trailing OWS
-//! is trimmed from each fragment and held back in a fixed buffer until more
-//! value follows, so fragments concatenate to the exact value. A field is
-//! completed (`on_header_complete`) at the first byte of the next line,
-//! because only then is it known not to be folded; when the walk already
-//! sees that byte (and it is neither SP, HTAB nor LF), it reports the line
-//! and its completion together (`on_header_field`), which lets a sink store
-//! the finished field at once, and the walk carries no pending field from
-//! line to line (a line it cannot complete ends the walk).
+//! Upgrade matter, see `framing.rs`); leading OWS is skipped; trailing OWS is
+//! trimmed from each fragment and held back in a fixed buffer until more value
+//! follows, so fragments concatenate to the exact value. A field is completed
+//! (`on_header_complete`) at the first byte of the next line, because only then
+//! is it known not to be folded; when the walk already sees that byte (and it
+//! is neither SP, HTAB nor LF), it reports the line and its completion together
+//! (`on_header_field`), which lets a sink store the finished field at once, and
+//! the walk carries no pending field from line to line (a line it cannot
+//! complete ends the walk).
 
 use super::chars::is_ws;
 use super::framing::Field;
