@@ -10,7 +10,9 @@
 //! ours and reports the median time of each and the median of the per-round
 //! ratios, so a change in load hits both sides of each ratio alike.
 //!
-//! Usage: `p3 <bare|collector|httparse|split> <N>` or `p3 interleaved [rounds]`.
+//! Usage: `p3 <bare|collector|kept|httparse|split> <N>` or `p3 interleaved [rounds]`
+//! (`kept`: the collector leaving heads in the input, as the Python binding
+//! drives it).
 
 use octonaut_core::http::message::{CollectorLimits, MessageCollector};
 use octonaut_core::http::RequestParser;
@@ -108,11 +110,18 @@ fn main() {
                 assert!(sink.done && sink.fields == 9);
             }
         }
-        "collector" => {
+        "collector" | "kept" => {
+            let kept = case == "kept";
             let mut parser = RequestParser::default();
             let mut collector = MessageCollector::new(CollectorLimits::default());
             for _ in 0..n {
-                let consumed = collector.parse(&mut parser, black_box(REQ)).expect("valid");
+                let input = black_box(REQ);
+                let consumed = if kept {
+                    collector.parse_kept(&mut parser, input)
+                } else {
+                    collector.parse(&mut parser, input)
+                }
+                .expect("valid");
                 assert_eq!(consumed, REQ.len());
                 let key = collector.pop().expect("one message");
                 black_box(collector.record(key).map(|r| r.header_count()));
@@ -120,7 +129,9 @@ fn main() {
             }
         }
         _ => {
-            eprintln!("usage: p3 <bare|collector|httparse|split> <N> | p3 interleaved [rounds]");
+            eprintln!(
+                "usage: p3 <bare|collector|kept|httparse|split> <N> | p3 interleaved [rounds]"
+            );
             std::process::exit(2);
         }
     }

@@ -126,3 +126,106 @@ fn limit_errors_are_split_invariant() {
         check_every_split(|| ResponseParser::new(tight, Lenient::STRICT), input);
     }
 }
+
+/// A head of several 64-byte blocks with `defect` (a field line, or lines)
+/// `pad` bytes further on: after other lines (`first == false`), or as the
+/// first field line behind a long request-target.
+fn long_head(defect: &[u8], pad: usize, first: bool) -> Vec<u8> {
+    let padding = "p".repeat(pad);
+    let mut input = Vec::new();
+    if first {
+        input.extend_from_slice(format!("GET /{padding} HTTP/1.1\r\n").as_bytes());
+        input.extend_from_slice(defect);
+        input.extend_from_slice(b"Host: example.org\r\n");
+    } else {
+        input.extend_from_slice(b"GET /a/target HTTP/1.1\r\nHost: example.org\r\n");
+        input.extend_from_slice(format!("X-Pad: {padding}\r\n").as_bytes());
+        input.extend_from_slice(b"User-Agent: a value long enough to move the next line along\r\n");
+        input.extend_from_slice(defect);
+    }
+    input.extend_from_slice(b"Accept: */*\r\nConnection: keep-alive\r\n\r\n");
+    input
+}
+
+/// Every strict rejection of a field line (issue 3), inside a head that
+/// spans several 64-byte blocks and moved across block boundaries: one feed
+/// (where the block-mask field walk sees whole lines) is rejected with the
+/// expected code, and every split and byte-at-a-time feeding gives the same
+/// code, offset and events.
+#[test]
+fn field_rejections_in_long_heads_are_split_invariant() {
+    use octonaut_core::parse::ErrorKind::{self, *};
+    // (defect, its code after another field line, as the first field line)
+    let defects: &[(&[u8], ErrorKind, ErrorKind)] = &[
+        (b"Host : a\r\n", SpaceBeforeColon, SpaceBeforeColon),
+        (b" folded\r\n", ObsFold, LeadingWhitespace),
+        (b"\tfolded\r\n", ObsFold, LeadingWhitespace),
+        (b"A: b\rc\r\n", BareCr, BareCr),
+        (b"A: b\n", BareLf, BareLf),
+        (b"\n", BareLf, BareLf),
+        (b"\rX: y\r\n", BareCr, BareCr),
+        (b"A: b\x00c\r\n", InvalidHeaderValue, InvalidHeaderValue),
+        (b"A: b\x7fc\r\n", InvalidHeaderValue, InvalidHeaderValue),
+        (b"A: b\x01\r\n", InvalidHeaderValue, InvalidHeaderValue),
+        (b"A\x01: b\r\n", InvalidHeaderName, InvalidHeaderName),
+        (b"A\xff: b\r\n", InvalidHeaderName, InvalidHeaderName),
+        (b"A\"B: b\r\n", InvalidHeaderName, InvalidHeaderName),
+        (b": no name\r\n", InvalidHeaderName, InvalidHeaderName),
+        (b"NoColon\r\n", InvalidHeaderName, InvalidHeaderName),
+        (
+            b"Content-Length: 1\r\nTransfer-Encoding: chunked\r\n",
+            ContentLengthWithTransferEncoding,
+            ContentLengthWithTransferEncoding,
+        ),
+        (
+            b"Content-Length: 5\r\nContent-Length: 6\r\n",
+            DuplicateContentLength,
+            DuplicateContentLength,
+        ),
+        (
+            b"Content-Length: +5\r\n",
+            InvalidContentLength,
+            InvalidContentLength,
+        ),
+        (
+            b"Content-Length: 0x5\r\n",
+            InvalidContentLength,
+            InvalidContentLength,
+        ),
+        (
+            b"Content-Length: 1 0\r\n",
+            InvalidContentLength,
+            InvalidContentLength,
+        ),
+        (
+            b"Content-Length: 99999999999999999999999\r\n",
+            InvalidContentLength,
+            InvalidContentLength,
+        ),
+        (
+            b"Transfer-Encoding: chunked, gzip\r\n",
+            InvalidTransferEncoding,
+            InvalidTransferEncoding,
+        ),
+        (
+            b"Transfer-Encoding: \"chunked\"\r\n",
+            InvalidTransferEncoding,
+            InvalidTransferEncoding,
+        ),
+    ];
+    for &(defect, after_a_line, as_first) in defects {
+        for pad in (0..72).step_by(5) {
+            for (first, kind) in [(false, after_a_line), (true, as_first)] {
+                let input = long_head(defect, pad, first);
+                let whole = run(&mut RequestParser::default(), &input);
+                assert_eq!(
+                    whole.error.map(|e| e.kind),
+                    Some(kind),
+                    "{:?}",
+                    String::from_utf8_lossy(&input)
+                );
+                check_every_split(RequestParser::default, &input);
+            }
+        }
+    }
+}

@@ -7,6 +7,8 @@
 //! Strategy: render every record of a stream to a canonical list of byte
 //! strings; compare the whole-input token-by-token rendering with the
 //! wrapper's rendering for every single cut point and for random multi-cuts.
+//! `MessageCollector::parse_kept` (heads left in the input) must render the
+//! same, reading a left area from the input.
 
 use octonaut_core::http::message::{CollectorLimits, MessageCollector, MessageRecord};
 use octonaut_core::http::{Lenient, Limits, RequestParser};
@@ -28,17 +30,28 @@ const STREAMS: &[&[u8]] = &[
       GET /x HTTP/1.0\r\nConnection: close, Keep-Alive\r\n\r\n",
 ];
 
-fn render(record: &MessageRecord, out: &mut Vec<Vec<u8>>) {
-    out.push(record.method().to_vec());
-    out.push(record.target().to_vec());
+/// How `collect` drives the collector.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// `parser.parse(input, &mut collector)`: token by token.
+    Tokens,
+    /// `collector.parse`.
+    Wrapper,
+    /// `collector.parse_kept`.
+    Kept,
+}
+
+fn render(record: &MessageRecord, area: &[u8], out: &mut Vec<Vec<u8>>) {
+    out.push(record.method_span().of(area).to_vec());
+    out.push(record.target_span().of(area).to_vec());
     for field in record.headers() {
-        out.push(field.name.of(record.area()).to_vec());
-        out.push(field.value.of(record.area()).to_vec());
+        out.push(field.name.of(area).to_vec());
+        out.push(field.value.of(area).to_vec());
     }
     out.push(b"--trailers--".to_vec());
     for field in record.trailers() {
-        out.push(field.name.of(record.area()).to_vec());
-        out.push(field.value.of(record.area()).to_vec());
+        out.push(field.name.of(area).to_vec());
+        out.push(field.value.of(area).to_vec());
     }
     out.push(record.body().to_vec());
 }
@@ -51,7 +64,7 @@ fn assert_origins_hold(collector: &MessageCollector, record: &MessageRecord, inp
     }
 }
 
-fn collect(data: &[u8], cuts: &[usize], wrapper: bool) -> Vec<Vec<u8>> {
+fn collect(data: &[u8], cuts: &[usize], mode: Mode) -> Vec<Vec<u8>> {
     let limits = Limits::default();
     let mut parser = RequestParser::new(limits, Lenient::OBS_FOLD);
     let mut collector = MessageCollector::new(CollectorLimits {
@@ -65,17 +78,24 @@ fn collect(data: &[u8], cuts: &[usize], wrapper: bool) -> Vec<Vec<u8>> {
     for &end in cuts.iter().chain(std::iter::once(&data.len())) {
         let mut pos = start;
         while pos < end {
-            let result = if wrapper {
-                collector.parse(&mut parser, &data[pos..end])
-            } else {
-                parser.parse(&data[pos..end], &mut collector)
+            let result = match mode {
+                Mode::Tokens => parser.parse(&data[pos..end], &mut collector),
+                Mode::Wrapper => collector.parse(&mut parser, &data[pos..end]),
+                Mode::Kept => collector.parse_kept(&mut parser, &data[pos..end]),
             };
             let input = &data[pos..end];
             pos += result.expect("valid stream");
             while let Some(key) = collector.pop() {
                 let record = collector.record(key).expect("a popped key is live");
                 assert_origins_hold(&collector, record, input);
-                render(record, &mut out);
+                let area = if record.area_left_in_input() {
+                    assert!(mode == Mode::Kept && record.area().is_empty());
+                    let offset = collector.area_in_last_input(record).expect("left here");
+                    &input[offset..]
+                } else {
+                    record.area()
+                };
+                render(record, area, &mut out);
                 collector.release(key);
             }
             assert!(collector.take_error().is_none());
@@ -88,11 +108,13 @@ fn collect(data: &[u8], cuts: &[usize], wrapper: bool) -> Vec<Vec<u8>> {
 #[test]
 fn wrapper_matches_token_copies_for_every_single_cut() {
     for stream in STREAMS {
-        let expected = collect(stream, &[], false);
+        let expected = collect(stream, &[], Mode::Tokens);
         assert!(!expected.is_empty());
-        assert_eq!(collect(stream, &[], true), expected);
-        for cut in 1..stream.len() {
-            assert_eq!(collect(stream, &[cut], true), expected, "cut at {cut}");
+        for mode in [Mode::Wrapper, Mode::Kept] {
+            assert_eq!(collect(stream, &[], mode), expected);
+            for cut in 1..stream.len() {
+                assert_eq!(collect(stream, &[cut], mode), expected, "cut at {cut}");
+            }
         }
     }
 }
@@ -101,7 +123,7 @@ fn wrapper_matches_token_copies_for_every_single_cut() {
 fn wrapper_matches_token_copies_for_random_cuts() {
     let mut rng = SmallRng::seed_from_u64(7);
     for stream in STREAMS {
-        let expected = collect(stream, &[], false);
+        let expected = collect(stream, &[], Mode::Tokens);
         for _ in 0..300 {
             let mut cuts = Vec::new();
             let mut at = 0;
@@ -112,8 +134,9 @@ fn wrapper_matches_token_copies_for_random_cuts() {
                 }
                 cuts.push(at);
             }
-            assert_eq!(collect(stream, &cuts, true), expected, "cuts {cuts:?}");
-            assert_eq!(collect(stream, &cuts, false), expected, "cuts {cuts:?}");
+            for mode in [Mode::Tokens, Mode::Wrapper, Mode::Kept] {
+                assert_eq!(collect(stream, &cuts, mode), expected, "cuts {cuts:?}");
+            }
         }
     }
 }
@@ -151,4 +174,43 @@ fn heads_and_bodies_inside_one_input_are_reported_there() {
     assert_eq!(collector.parse(&mut parser, b""), Ok(0));
     let record = collector.record(key).expect("a popped key is live");
     assert_eq!(collector.area_in_last_input(record), None);
+}
+
+#[test]
+fn parse_kept_leaves_whole_heads_in_the_input_and_copies_the_rest() {
+    let data: &[u8] = b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n\
+        PUT /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\nX-T: v\r\n\r\n";
+    let mut parser = RequestParser::new(Limits::default(), Lenient::STRICT);
+    let mut collector = MessageCollector::new(CollectorLimits::default());
+    assert_eq!(collector.parse_kept(&mut parser, data), Ok(data.len()));
+    let first = collector.pop().expect("GET");
+    let record = collector.record(first).expect("live");
+    assert!(record.area_left_in_input() && record.area().is_empty());
+    let offset = collector.area_in_last_input(record).expect("in this input");
+    assert_eq!(record.target_span().of(&data[offset..]), b"/a");
+    // The accessors that read bytes see an empty area, and never panic.
+    assert_eq!(record.target(), b"");
+    assert_eq!(record.header(b"host"), None);
+    collector.release(first);
+    // Trailers extend the area after the head: the area is copied.
+    let second = collector.pop().expect("PUT");
+    let record = collector.record(second).expect("live");
+    assert!(!record.area_left_in_input());
+    assert_eq!(record.target(), b"/c");
+    assert_eq!(record.trailers().len(), 1);
+    assert_eq!(record.body(), b"ab");
+    collector.release(second);
+
+    // A message still incomplete when the call returns is copied before it
+    // returns, so the caller may drop that input.
+    let head = b"POST /p HTTP/1.1\r\nContent-Length: 2\r\n\r\n".to_vec();
+    assert_eq!(collector.parse_kept(&mut parser, &head), Ok(head.len()));
+    drop(head);
+    assert_eq!(collector.parse_kept(&mut parser, b"ok"), Ok(2));
+    let key = collector.pop().expect("POST");
+    let record = collector.record(key).expect("live");
+    assert!(!record.area_left_in_input());
+    assert_eq!(record.target(), b"/p");
+    assert_eq!(record.header(b"content-length"), Some(&b"2"[..]));
+    assert_eq!(record.body(), b"ok");
 }

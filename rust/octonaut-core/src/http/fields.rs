@@ -2,26 +2,29 @@
 //!
 //! Strategy: whole lines are parsed by a walk over the input that asks a
 //! [`Landmarks`] cursor (`masks.rs`: 64-byte SIMD class bitmasks, or the
-//! tables) for two positions per line, the first non-tchar after the name
-//! (its colon) and the first byte after the colon's OWS that cannot be in a
-//! value (its CR). Per-line state stays in locals and is written back when
-//! the walk stops; a line that is split, unusual or wrong is handed, from its
-//! first byte and with nothing reported yet, to the byte-exact state handlers
-//! below, so results never depend on which path ran. Those handlers scan a
-//! name with the tchar table up to its colon and a value with SIMD for the
-//! first byte that is not field-vchar, SP or HTAB. Either way a name is
+//! tables) for two positions per line, the first non-tchar from the line's
+//! first byte (its colon; that byte itself when no name starts the line) and
+//! the first byte after the colon's OWS that cannot be in a value (its CR). The
+//! usual shapes cost one compare each: `: ` then a byte above SP starts the
+//! value (other OWS goes to a cold loop), and only a value whose last byte is
+//! at or below SP is trimmed. Per-line state stays in locals and is written
+//! back when the walk stops; a line that is split, unusual or wrong is handed,
+//! from its first byte and with nothing reported yet, to the byte-exact state
+//! handlers below, so results never depend on which path ran. Those handlers
+//! scan a name with the tchar table up to its colon and a value with SIMD for
+//! the first byte that is not field-vchar, SP or HTAB. Either way a name is
 //! classified once (only Content-Length, Transfer-Encoding, Connection and
-//! Upgrade matter, see `framing.rs`); leading OWS is skipped; trailing OWS
-//! is trimmed from each fragment and held back in a fixed buffer until more
-//! value follows, so fragments concatenate to the exact value. A field is
-//! completed (`on_header_complete`) at the first byte of the next line,
-//! because only then is it known not to be folded; when the walk already
-//! sees that byte (and it is neither SP, HTAB nor LF), it reports the line
-//! and its completion together (`on_header_field`), which lets a sink store
-//! the finished field at once, and the walk carries no pending field from
-//! line to line (a line it cannot complete ends the walk).
+//! Upgrade matter, see `framing.rs`); leading OWS is skipped; trailing OWS is
+//! trimmed from each fragment and held back in a fixed buffer until more value
+//! follows, so fragments concatenate to the exact value. A field is completed
+//! (`on_header_complete`) at the first byte of the next line, because only then
+//! is it known not to be folded; when the walk already sees that byte (and it
+//! is neither SP, HTAB nor LF), it reports the line and its completion together
+//! (`on_header_field`), which lets a sink store the finished field at once, and
+//! the walk carries no pending field from line to line (a line it cannot
+//! complete ends the walk).
 
-use super::chars::{is_ws, TCHAR};
+use super::chars::is_ws;
 use super::framing::Field;
 use super::lenient::Lenient;
 use super::machine::{After, Machine, State};
@@ -142,24 +145,22 @@ impl Machine {
                 break Ok(Exit::Done);
             }
             let end = head_end.min(line_end);
-            if !TCHAR[input[pos] as usize] {
+            // The name runs to the first non-tchar (`pos` itself when the
+            // line does not start with a name).
+            let colon = landmarks.non_tchar(input, pos);
+            if colon >= end || input[colon] != b':' || colon == pos {
                 if input[pos] == b'\r' && pos + 1 < end && input[pos + 1] == b'\n' {
                     break Ok(Exit::HeadEnd);
                 }
                 break Ok(Exit::Bytewise);
             }
-            let colon = landmarks.non_tchar(input, pos + 1);
-            if colon >= end || input[colon] != b':' {
-                break Ok(Exit::Bytewise);
-            }
-            // Usually exactly one SP; OWS in general.
-            let mut value_start = colon + 1;
-            if value_start < end && input[value_start] == b' ' {
-                value_start += 1;
-            }
-            while value_start < end && is_ws(input[value_start]) {
-                value_start += 1;
-            }
+            // Usually exactly one SP before a byte above SP; OWS in general.
+            let value_start =
+                if colon + 2 < end && input[colon + 1] == b' ' && input[colon + 2] > b' ' {
+                    colon + 2
+                } else {
+                    skip_ws(input, colon + 1, end)
+                };
             let value_stop = landmarks.non_value(input, value_start);
             if value_stop + 1 >= end || !is_crlf(input, value_stop) {
                 break Ok(Exit::Bytewise);
@@ -178,7 +179,13 @@ impl Machine {
             } else {
                 Field::classify(&input[pos..colon])
             };
-            let trimmed = trim_end_ws(&input[value_start..value_stop]);
+            // Trailing OWS is rare: one byte tells (the only value bytes
+            // at or below SP are SP and HTAB).
+            let trimmed = &input[value_start..value_stop];
+            let trimmed = match trimmed.last() {
+                Some(&last) if last <= b' ' => trim_end_ws(trimmed),
+                _ => trimmed,
+            };
             let next = value_stop + 2;
             let complete_now = completes_at(next);
             if field == Field::Other && complete_now {
@@ -563,6 +570,17 @@ impl Machine {
             }
         }
     }
+}
+
+/// The first byte at or after `at` (before `end`) that is not SP or HTAB
+/// (out of line: a value usually starts after exactly one SP).
+#[cold]
+#[inline(never)]
+fn skip_ws(input: &[u8], mut at: usize, end: usize) -> usize {
+    while at < end && is_ws(input[at]) {
+        at += 1;
+    }
+    at
 }
 
 /// `value` without its trailing SP and HTAB.

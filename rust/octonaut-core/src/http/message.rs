@@ -41,6 +41,11 @@
 //! record's byte area is one run of that input,
 //! [`MessageCollector::area_in_last_input`] says where, so a caller that
 //! still holds the input can share it instead of copying the area again.
+//! A caller that does so for every message (the Python binding) drives the
+//! collector with [`MessageCollector::parse_kept`], which leaves such an
+//! area in the input instead of copying it at all (the record's own area
+//! stays empty); an area that is not one run of the input, or a message
+//! still incomplete when the call returns, is copied as usual.
 //!
 //! The collector enforces its own areas: a token that would overflow the
 //! byte area, the field table or the body area sets a pending
@@ -134,6 +139,9 @@ pub struct MessageRecord {
     /// Where the byte area's bytes lie in the input of one
     /// [`MessageCollector::parse`] call, when they are one run of it.
     area_origin: Option<InputOrigin>,
+    /// The byte area's length when its bytes were left in the input
+    /// ([`MessageCollector::parse_kept`]; `area` is then empty), else 0.
+    area_in_input: usize,
 }
 
 /// "These bytes are `input[offset..]` of parse call number `call`."
@@ -157,6 +165,7 @@ impl MessageRecord {
             version: (1, 1),
             info: HeadInfo::default(),
             area_origin: None,
+            area_in_input: 0,
         }
     }
 
@@ -176,6 +185,8 @@ impl MessageRecord {
         slot.version = self.version;
         slot.info = self.info;
         slot.area_origin = self.area_origin;
+        slot.area_in_input = self.area_in_input;
+        self.area_in_input = 0;
     }
 
     fn clear(&mut self) {
@@ -190,15 +201,34 @@ impl MessageRecord {
         self.version = (1, 1);
         self.info = HeadInfo::default();
         self.area_origin = None;
+        self.area_in_input = 0;
     }
 
-    /// The byte area every [`Span`] of this record points into.
+    /// The bytes of `span` in the byte area (empty when the area was left
+    /// in the input).
+    #[inline]
+    fn bytes(&self, span: Span) -> &[u8] {
+        self.area
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The byte area every [`Span`] of this record points into. Empty for
+    /// a record whose area was left in the input by
+    /// [`MessageCollector::parse_kept`]: its spans then index
+    /// `input[offset..]`, `offset` from [`MessageCollector::area_in_last_input`];
+    /// the accessors below that read bytes then see an empty area (empty
+    /// slices, no header found), and never panic.
     pub fn area(&self) -> &[u8] {
         &self.area
     }
+    /// True when the byte area was left in the input (see [`Self::area`]).
+    pub fn area_left_in_input(&self) -> bool {
+        self.area_in_input > 0
+    }
     /// The request method (empty for responses).
     pub fn method(&self) -> &[u8] {
-        self.method.of(&self.area)
+        self.bytes(self.method)
     }
     /// The method's span.
     pub fn method_span(&self) -> Span {
@@ -206,7 +236,7 @@ impl MessageRecord {
     }
     /// The request-target (empty for responses).
     pub fn target(&self) -> &[u8] {
-        self.target.of(&self.area)
+        self.bytes(self.target)
     }
     /// The target's span.
     pub fn target_span(&self) -> Span {
@@ -214,7 +244,7 @@ impl MessageRecord {
     }
     /// The reason phrase (empty for requests).
     pub fn reason(&self) -> &[u8] {
-        self.reason.of(&self.area)
+        self.bytes(self.reason)
     }
     /// The reason's span.
     pub fn reason_span(&self) -> Span {
@@ -256,8 +286,8 @@ impl MessageRecord {
     pub fn header(&self, name: &[u8]) -> Option<&[u8]> {
         self.headers()
             .iter()
-            .find(|f| f.name.of(&self.area).eq_ignore_ascii_case(name))
-            .map(|f| f.value.of(&self.area))
+            .find(|f| self.bytes(f.name).eq_ignore_ascii_case(name))
+            .map(|f| self.bytes(f.value))
     }
 }
 
@@ -336,6 +366,9 @@ pub struct MessageCollector {
     /// The end of the input offsets the run may grow to: the input's end,
     /// or where the byte area would pass its bound, whichever is first.
     run_limit: usize,
+    /// Inside [`MessageCollector::parse_kept`]: a head that is one run of
+    /// the input is not copied.
+    keep_input: bool,
 }
 
 /// Clears the collector's input window when a [`MessageCollector::parse`]
@@ -345,6 +378,7 @@ struct InputWindow<'a>(&'a mut MessageCollector);
 impl Drop for InputWindow<'_> {
     fn drop(&mut self) {
         self.0.run_active = false;
+        self.0.keep_input = false;
         self.0.input_addr = 0;
         self.0.input_len = 0;
     }
@@ -376,6 +410,7 @@ impl MessageCollector {
             run_area: 0,
             run_shift: 0,
             run_limit: 0,
+            keep_input: false,
         }
     }
 
@@ -398,14 +433,78 @@ impl MessageCollector {
         parser: &mut P,
         input: &[u8],
     ) -> Result<usize, ParseError> {
+        self.parse_with(parser, input, false)
+    }
+
+    /// [`MessageCollector::parse`] for a caller that keeps `input` alive
+    /// and unchanged until it has read every message completed in this call
+    /// (before the next call of either method): a message whose byte area
+    /// is one run of `input` (its head arrived whole in it) is not copied.
+    /// Its record's spans index `input[offset..]`, `offset` from
+    /// [`MessageCollector::area_in_last_input`], and its
+    /// [`MessageRecord::area`] is empty. A head that spans several inputs,
+    /// or a message still incomplete when this call returns, is copied as
+    /// usual (the latter before the call returns). The Python binding,
+    /// which shares the fed `bytes` with the messages, uses this.
+    pub fn parse_kept<P: Parser<Self> + ?Sized>(
+        &mut self,
+        parser: &mut P,
+        input: &[u8],
+    ) -> Result<usize, ParseError> {
+        self.parse_with(parser, input, true)
+    }
+
+    fn parse_with<P: Parser<Self> + ?Sized>(
+        &mut self,
+        parser: &mut P,
+        input: &[u8],
+        keep_input: bool,
+    ) -> Result<usize, ParseError> {
         self.input_addr = input.as_ptr() as usize;
         self.input_len = input.len();
         self.call = self.call.wrapping_add(1);
         self.run_active = false;
+        self.keep_input = keep_input;
         let window = InputWindow(self);
         let result = parser.parse(input, window.0);
         window.0.flush_run();
+        // A message still being parsed must not depend on this input.
+        window.0.copy_left_area();
         result
+    }
+
+    /// Copies a staged byte area left in the input into the record (before
+    /// anything else touches the area, and before the input goes away).
+    #[inline(always)]
+    fn copy_left_area(&mut self) {
+        if self.staging.area_in_input > 0 {
+            self.copy_left_area_now();
+        }
+    }
+
+    #[inline(never)]
+    fn copy_left_area_now(&mut self) {
+        let len = std::mem::take(&mut self.staging.area_in_input);
+        // An area is left in the input only inside `parse_with`, and copied
+        // before it returns, so the origin is this call's input.
+        let Some(origin) = self.staging.area_origin.filter(|o| o.call == self.call) else {
+            self.fail(ErrorKind::UnexpectedMessage);
+            return;
+        };
+        if origin.offset > self.input_len || len > self.input_len - origin.offset {
+            self.fail(ErrorKind::UnexpectedMessage);
+            return;
+        }
+        // SAFETY: inside `parse_with` (see above), `input_addr`/`input_len`
+        // describe the `input` slice it borrows for its whole duration, and
+        // `origin.offset + len <= input_len` (checked just above).
+        let bytes = unsafe {
+            std::slice::from_raw_parts((self.input_addr as *const u8).add(origin.offset), len)
+        };
+        let area = &mut self.staging.area;
+        area.clear();
+        grow_within(area, len, 2 * self.limits.max_head, INITIAL_AREA);
+        area.extend_from_slice(bytes);
     }
 
     /// Copies the pending run (if any) from the input into the byte area.
@@ -424,6 +523,7 @@ impl MessageCollector {
         if self.error.is_some() {
             return;
         }
+        self.copy_left_area();
         // The fragments of a run arrive in input order (the sink contract),
         // and the per-fragment checks keep the run inside the input for any
         // parser that keeps it; this check makes the copy below sound even
@@ -434,6 +534,17 @@ impl MessageCollector {
         }
         let area_bound = 2 * self.limits.max_head;
         let run_len = self.run_to - self.run_from;
+        if self.keep_input && self.run_area == 0 && run_len > 0 {
+            // The whole area is this run: leave it in the input.
+            let record = &mut self.staging;
+            record.area.clear();
+            record.area_origin = Some(InputOrigin {
+                call: self.call,
+                offset: self.run_from,
+            });
+            record.area_in_input = run_len;
+            return;
+        }
         // SAFETY: a run is only active inside `parse` (the `InputWindow`
         // guard clears it when that call ends, even by unwinding), where
         // `input_addr`/`input_len` describe the `input` slice it borrows for
@@ -583,6 +694,7 @@ impl MessageCollector {
     /// Starts a run at input offset `offset`, at the end of the byte area.
     #[inline(always)]
     fn start_run(&mut self, offset: usize) {
+        self.copy_left_area();
         self.run_active = true;
         self.run_from = offset;
         let area_len = self.staging.area.len();
@@ -652,6 +764,7 @@ impl MessageCollector {
     /// out of line so the in-input path inlines into the parser's loops).
     #[inline(never)]
     fn append_copy(&mut self, kind: Token, fragment: &[u8]) -> Option<Span> {
+        self.copy_left_area();
         let area_bound = 2 * self.limits.max_head;
         let area = &mut self.staging.area;
         if area.len() + fragment.len() > area_bound {

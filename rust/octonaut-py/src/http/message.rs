@@ -675,8 +675,10 @@ impl FromRecord for Request {
         shared: Option<(SharedInput<'_, '_>, usize)>,
     ) -> PyResult<Py<Request>> {
         let common = CommonParts::new(py, record, shared)?;
-        let method = method_bytes(py, record.method());
-        let target = bytes_of(py, record.target());
+        // From the message's area (the record's may be left in the input).
+        let area = common.area.get(py);
+        let method = method_bytes(py, record.method_span().of(area));
+        let target = bytes_of(py, record.target_span().of(area));
         Py::new(py, Request::with_common(common, method, target))
     }
 }
@@ -722,7 +724,7 @@ impl FromRecord for Response {
     ) -> PyResult<Py<Response>> {
         let common = CommonParts::new(py, record, shared)?;
         let status = record.status().into_pyobject(py)?.into_any().unbind();
-        let reason = bytes_of(py, record.reason());
+        let reason = bytes_of(py, record.reason_span().of(common.area.get(py)));
         Py::new(py, Response::with_common(common, status, reason))
     }
 }

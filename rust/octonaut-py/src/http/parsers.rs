@@ -197,7 +197,25 @@ impl<P: Parser<MessageCollector>> Driver<P> {
 
     /// Moves every complete record into `out` as a Python object; a record
     /// whose head lies in `shared` (the input of the last parse call) shares it.
+    /// If building one fails (a `MemoryError`), the records after it are
+    /// dropped: a head left in the input (`parse_kept`) cannot outlive it.
     fn drain(
+        &mut self,
+        py: Python<'_>,
+        out: &Bound<'_, PyList>,
+        build: BuildMessage,
+        shared: Option<SharedInput<'_, '_>>,
+    ) -> PyResult<()> {
+        let drained = self.drain_into(py, out, build, shared);
+        if drained.is_err() {
+            while let Some(key) = self.collector.pop() {
+                self.collector.release(key);
+            }
+        }
+        drained
+    }
+
+    fn drain_into(
         &mut self,
         py: Python<'_>,
         out: &Bound<'_, PyList>,
@@ -242,15 +260,25 @@ impl<P: Parser<MessageCollector>> Driver<P> {
             self.unparsed.extend_from_slice(bytes);
             return Ok(out);
         }
+        // A shared `bytes` outlives this call's drains: heads inside it are
+        // left there rather than copied (`parse_kept`).
+        let kept = data.shareable().is_some();
         let mut pos = 0;
         loop {
             let rest = &bytes[pos..];
+            let parse = |collector: &mut MessageCollector, parser: &mut P| {
+                if kept {
+                    collector.parse_kept(parser, rest)
+                } else {
+                    collector.parse(parser, rest)
+                }
+            };
             let result = if data.may_detach() && rest.len() >= DETACH_THRESHOLD {
                 let parser = &mut self.parser;
                 let collector = &mut self.collector;
-                py.detach(|| collector.parse(parser, rest))
+                py.detach(|| parse(collector, parser))
             } else {
-                self.collector.parse(&mut self.parser, rest)
+                parse(&mut self.collector, &mut self.parser)
             };
             let shared = data
                 .shareable()
