@@ -219,6 +219,23 @@ LENIENCIES = [
 ]
 
 
+def test_response_leniency_transfer_encoding_until_close() -> None:
+    data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n\x1f\x8b..."
+    with pytest.raises(octonaut.ParseError) as info:
+        octonaut.http.ResponseParser().feed(data)
+    assert info.value.code == "invalid_transfer_encoding"
+    parser = octonaut.http.ResponseParser(lenient=("transfer_encoding_until_close",))
+    assert parser.feed(data) == []
+    (msg,) = parser.feed_eof()
+    assert bytes(msg.body) == b"\x1f\x8b..."
+    assert not msg.keep_alive and not msg.chunked
+    # Requests stay refused: RFC 9112 §6.3 rule 4 requires a 400.
+    with pytest.raises(octonaut.ParseError):
+        RequestParser(lenient=("transfer_encoding_until_close",)).feed(
+            b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n"
+        )
+
+
 @pytest.mark.parametrize(("flag", "data"), LENIENCIES, ids=[x[0] for x in LENIENCIES])
 def test_each_leniency_is_opt_in(flag: str, data: bytes) -> None:
     with pytest.raises(octonaut.ParseError):

@@ -21,7 +21,8 @@ Message API (in the manner of h11)::
   responses to HEAD (no body) and CONNECT (a tunnel) are framed right.
 - ``lenient``: names of the opt-in leniencies (strict otherwise): "bare_lf",
   "obs_fold", "space_before_colon", "te_with_cl", "duplicate_content_length",
-  "data_after_close", "transfer_encoding_http10". Unknown names raise ValueError.
+  "data_after_close", "transfer_encoding_http10", "transfer_encoding_until_close"
+  (responses only). Unknown names raise ValueError.
 - Extra limits: ``max_line`` (8192) and ``max_chunk_extension`` (1024).
 
 Callback API (httptools-compatible): ``HttpRequestParser(protocol)`` and

@@ -145,6 +145,34 @@ fn a_response_without_framing_runs_until_close() {
 }
 
 #[test]
+fn transfer_encoding_until_close_reads_a_non_chunked_coding_to_eof() {
+    let input = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n\x1f\x8bHTTP/1.1 200";
+    let lenient = Lenient::TRANSFER_ENCODING_UNTIL_CLOSE;
+    let out = run_split(
+        &mut ResponseParser::new(Limits::default(), lenient),
+        input,
+        &[],
+        true,
+    );
+    assert_eq!(out.error, None);
+    let ms = messages(&out.events);
+    assert_eq!(ms.len(), 1);
+    let head = ms[0].head.unwrap();
+    assert!(head.body_until_eof && !head.keep_alive && !head.chunked);
+    assert_eq!(ms[0].body, &input[44..]);
+    // Chunked still wins when it is the final coding.
+    let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n";
+    let out = run_split(
+        &mut ResponseParser::new(Limits::default(), lenient),
+        chunked,
+        &[],
+        false,
+    );
+    assert_eq!(out.error, None);
+    assert!(messages(&out.events)[0].head.unwrap().chunked);
+}
+
+#[test]
 fn responses_cut_short_are_incomplete() {
     let out = run_split(
         &mut ResponseParser::default(),

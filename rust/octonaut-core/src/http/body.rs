@@ -32,7 +32,8 @@ impl Machine {
                     Method::Other
                 };
                 self.interim = !final_response;
-                self.framing.response(http11, self.status, method)?
+                self.framing
+                    .response(http11, self.status, method, self.lenient)?
             }
         };
         if let (Body::Length(n), Some(max)) = (decision.body, self.limits.max_body) {

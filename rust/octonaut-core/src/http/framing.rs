@@ -575,6 +575,7 @@ impl Framing {
         http11: bool,
         status: u16,
         method: Method,
+        lenient: Lenient,
     ) -> Result<Decision, ParseError> {
         let mut keep_alive = self.persistent(http11);
         let mut content_length = self.content_length;
@@ -591,7 +592,11 @@ impl Framing {
             if content_length.take().is_some() {
                 keep_alive = false;
             }
-            if !self.chunked_last {
+            if self.chunked_last {
+                Body::Chunked
+            } else if lenient.contains(Lenient::TRANSFER_ENCODING_UNTIL_CLOSE) {
+                Body::UntilEof
+            } else {
                 // Strict (issue 3): chunked must be the final coding, in
                 // responses too, where RFC 9112 §6.3 rule 4 would read a
                 // body until the close.
@@ -600,7 +605,6 @@ impl Framing {
                     self.te_offset,
                 ));
             }
-            Body::Chunked
         } else {
             match content_length {
                 Some(0) => Body::None,

@@ -45,9 +45,15 @@ impl Lenient {
     /// message and honour it. Strict mode rejects it
     /// (`transfer_encoding_in_http10`, RFC 9112 §6.1).
     pub const TRANSFER_ENCODING_HTTP10: Lenient = Lenient(1 << 6);
+    /// `transfer_encoding_until_close`: read a response whose
+    /// Transfer-Encoding does not end in `chunked` until the connection
+    /// closes, as RFC 9112 §6.3 rule 4 says. Strict mode rejects it
+    /// (`invalid_transfer_encoding`), since such a body has no end a proxy can
+    /// check. Requests are always rejected (the same rule requires a 400).
+    pub const TRANSFER_ENCODING_UNTIL_CLOSE: Lenient = Lenient(1 << 7);
 
     /// Every leniency with its name, as bindings spell it.
-    pub const NAMES: [(&'static str, Lenient); 7] = [
+    pub const NAMES: [(&'static str, Lenient); 8] = [
         ("bare_lf", Lenient::BARE_LF),
         ("obs_fold", Lenient::OBS_FOLD),
         ("space_before_colon", Lenient::SPACE_BEFORE_COLON),
@@ -60,6 +66,10 @@ impl Lenient {
         (
             "transfer_encoding_http10",
             Lenient::TRANSFER_ENCODING_HTTP10,
+        ),
+        (
+            "transfer_encoding_until_close",
+            Lenient::TRANSFER_ENCODING_UNTIL_CLOSE,
         ),
     ];
 
