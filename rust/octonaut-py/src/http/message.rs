@@ -9,10 +9,13 @@
 //! Beyond that, building a message costs a compact span table (16 bytes per
 //! field, stored inside the `Headers` object up to 16 fields, boxed beyond),
 //! the target and body `bytes` (a shared empty one for most bodies) and the
-//! pyclass instances themselves (`frozen`, with free lists). The attributes
-//! every caller reads (method, target, version, headers, body, flags) are
-//! made up front and stored as `Py` fields that PyO3 exposes as struct
-//! members, so reading one never calls into Rust; header values, the
+//! two instances themselves: `Headers` is a frozen pyclass with a free list,
+//! while `Request` and `Response` are declared on the C API
+//! ([`rawtype`](super::rawtype)), which makes and frees them for a fraction
+//! of PyO3's cost. The attributes every caller reads (method, target,
+//! version, headers, body, flags) are made up front and stored as object
+//! fields exposed as read-only struct members, so reading one never calls
+//! into Rust; header values, the
 //! iteration list and `.trailers` are made on first access (and the latter
 //! two cached, without `PyOnceLock::get_or_init`, whose GIL round trip would
 //! cost more than the whole message). Well-known methods, versions and
@@ -25,8 +28,11 @@ use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyList, PyString};
+use pyo3::types::{PyBool, PyBytes, PyList, PyModule, PyString, PyType};
+use std::ffi::CStr;
 use std::ptr;
+
+use super::rawtype;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// Interned `bytes` objects for the standard methods and common header names,
@@ -570,102 +576,319 @@ impl CommonParts {
     }
 }
 
-/// The trailers of a message, made on first access.
-fn trailers_of(
-    py: Python<'_>,
-    cell: &LazyObject,
-    area: &Area,
-    fields: &[Field],
-) -> PyResult<Py<Headers>> {
-    cell.get_or_make(py, || {
-        Bound::new(py, Headers::new(area.clone_ref(py), fields))
-    })
-    .map(Bound::unbind)
+/// The fields of a `Request` or `Response` after the object header. Every
+/// pointer is a strong reference, released on drop (in `tp_dealloc`).
+#[repr(C)]
+struct MessageFields {
+    /// `method` of a request, `status` of a response.
+    first: *mut ffi::PyObject,
+    /// `target` of a request, `reason` of a response.
+    second: *mut ffi::PyObject,
+    version: *mut ffi::PyObject,
+    headers: *mut ffi::PyObject,
+    body: *mut ffi::PyObject,
+    keep_alive: *mut ffi::PyObject,
+    upgrade: *mut ffi::PyObject,
+    content_length: *mut ffi::PyObject,
+    chunked: *mut ffi::PyObject,
+    /// The `bytes` the spans index into, and the area's offset in it.
+    area_bytes: *mut ffi::PyObject,
+    area_base: usize,
+    trailer_fields: Box<[Field]>,
+    trailers: LazyObject,
 }
 
-/// Declares a message pyclass with the attributes every message has. They
-/// are plain `Py` fields read through `#[pyo3(get)]`, which PyO3 turns into
-/// struct members on frozen classes: reading one is a pointer load in the
-/// interpreter, with no call into Rust.
-macro_rules! message_class {
-    ($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty,)* }) => {
-        $(#[$meta])*
-        pub struct $name {
-            $($(#[$field_meta])* $field: $ty,)*
-            /// `"1.1"` or `"1.0"`.
-            #[pyo3(get)]
-            version: Py<PyString>,
-            /// The header fields.
-            #[pyo3(get)]
-            headers: Py<Headers>,
-            /// The body, de-chunked.
-            #[pyo3(get)]
-            body: Py<PyBytes>,
-            /// Whether the connection stays open after this message.
-            #[pyo3(get)]
-            keep_alive: Py<PyBool>,
-            /// Whether this message switches protocols (Upgrade, CONNECT, or
-            /// a 101 / 2xx-to-CONNECT response): the bytes after it are in
-            /// the parser's `.unparsed`.
-            #[pyo3(get)]
-            upgrade: Py<PyBool>,
-            /// The Content-Length header's value, or None.
-            #[pyo3(get)]
-            content_length: Py<PyAny>,
-            /// Whether the body was chunked.
-            #[pyo3(get)]
-            chunked: Py<PyBool>,
-            area: Area,
-            trailer_fields: Box<[Field]>,
-            trailers: LazyObject,
+impl Drop for MessageFields {
+    fn drop(&mut self) {
+        for object in [
+            self.first,
+            self.second,
+            self.version,
+            self.headers,
+            self.body,
+            self.keep_alive,
+            self.upgrade,
+            self.content_length,
+            self.chunked,
+            self.area_bytes,
+        ] {
+            // SAFETY: each field is a strong reference this object owns; it
+            // is dropped only by `message_dealloc`, which the interpreter
+            // calls while attached.
+            unsafe { ffi::Py_DecRef(object) };
         }
-
-        impl $name {
-            fn with_common(common: CommonParts, $($field: $ty,)*) -> Self {
-                $name {
-                    $($field,)*
-                    version: common.version,
-                    headers: common.headers,
-                    body: common.body,
-                    keep_alive: common.keep_alive,
-                    upgrade: common.upgrade,
-                    content_length: common.content_length,
-                    chunked: common.chunked,
-                    area: common.area,
-                    trailer_fields: common.trailer_fields,
-                    trailers: LazyObject::new(),
-                }
-            }
-
-            fn header_count(&self) -> usize {
-                self.headers.get().fields.len()
-            }
-        }
-    };
-}
-
-message_class! {
-    /// A complete HTTP request.
-    #[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Request")]
-    Request {
-        /// The method, e.g. `b"GET"`.
-        #[pyo3(get)]
-        method: Py<PyBytes>,
-        /// The request-target as received, e.g. `b"/index.html?q=1"`.
-        #[pyo3(get)]
-        target: Py<PyBytes>,
     }
 }
 
+/// A `Request` or `Response` instance (see [`rawtype`](super::rawtype)).
+#[repr(C)]
+struct MessageObject {
+    header: ffi::PyObject,
+    fields: MessageFields,
+}
+
+/// The fields of `object`, a `Request` or `Response` instance.
+///
+/// # Safety
+/// `object` must be a live instance of one of the two message classes.
+unsafe fn message_fields<'a>(object: *mut ffi::PyObject) -> &'a MessageFields {
+    // SAFETY: instances of the message classes are `MessageObject`s whose
+    // fields were all written before the object was handed out (caller).
+    unsafe { &(*object.cast::<MessageObject>()).fields }
+}
+
+/// A borrowed field of a message as a `Bound` of type `T`.
+///
+/// # Safety
+/// `object` must be a live object of type `T`.
+unsafe fn field<'py, T>(py: Python<'py>, object: *mut ffi::PyObject) -> Bound<'py, T> {
+    // SAFETY: `object` is live and a `T` (caller); the Bound takes its own
+    // reference.
+    unsafe { Bound::from_borrowed_ptr(py, object).cast_into_unchecked() }
+}
+
+unsafe extern "C" fn message_dealloc(object: *mut ffi::PyObject) {
+    // SAFETY: the interpreter calls tp_dealloc once, attached, on an
+    // unreachable instance whose fields are initialised; they are dropped
+    // in place (decrefs and a box free, none of which panic), then the memory
+    // goes back to the allocator it came from.
+    unsafe {
+        std::ptr::drop_in_place(&raw mut (*object.cast::<MessageObject>()).fields);
+        rawtype::free(object);
+    }
+}
+
+unsafe extern "C" fn message_trailers(
+    object: *mut ffi::PyObject,
+    _closure: *mut std::ffi::c_void,
+) -> *mut ffi::PyObject {
+    // SAFETY: a getter of the message classes, called attached on one of
+    // their instances.
+    unsafe {
+        rawtype::guarded(ptr::null_mut(), |py| {
+            let fields = message_fields(object);
+            let trailers = fields.trailers.get_or_make(py, || {
+                let area = Area {
+                    bytes: field::<PyBytes>(py, fields.area_bytes).unbind(),
+                    base: fields.area_base,
+                };
+                Bound::new(py, Headers::new(area, &fields.trailer_fields))
+            })?;
+            Ok(trailers.into_ptr())
+        })
+    }
+}
+
+/// The header count, version and body length for a `__repr__`.
+fn repr_common(py: Python<'_>, fields: &MessageFields) -> PyResult<(String, usize, usize)> {
+    // SAFETY: `version`, `headers` and `body` hold a str, a Headers and a
+    // bytes (written by `new_message` from typed handles).
+    let (version, headers, body) = unsafe {
+        (
+            field::<PyString>(py, fields.version),
+            field::<Headers>(py, fields.headers),
+            field::<PyBytes>(py, fields.body),
+        )
+    };
+    Ok((
+        version.to_cow()?.into_owned(),
+        headers.get().fields.len(),
+        body.as_bytes().len(),
+    ))
+}
+
+unsafe extern "C" fn request_repr(object: *mut ffi::PyObject) -> *mut ffi::PyObject {
+    // SAFETY: the `Request` class's tp_repr, called attached on an instance
+    // whose `first`/`second` are the method and target bytes.
+    unsafe {
+        rawtype::guarded(ptr::null_mut(), |py| {
+            let fields = message_fields(object);
+            let (version, headers, body) = repr_common(py, fields)?;
+            let method = field::<PyBytes>(py, fields.first);
+            let target = field::<PyBytes>(py, fields.second);
+            let text = format!(
+                "<Request {} {} HTTP/{version} headers={headers} body={body}B>",
+                String::from_utf8_lossy(method.as_bytes()),
+                String::from_utf8_lossy(target.as_bytes()),
+            );
+            Ok(PyString::new(py, &text).into_ptr())
+        })
+    }
+}
+
+unsafe extern "C" fn response_repr(object: *mut ffi::PyObject) -> *mut ffi::PyObject {
+    // SAFETY: the `Response` class's tp_repr, called attached on an instance
+    // whose `first`/`second` are the status int and reason bytes.
+    unsafe {
+        rawtype::guarded(ptr::null_mut(), |py| {
+            let fields = message_fields(object);
+            let (version, headers, body) = repr_common(py, fields)?;
+            let status = field::<PyAny>(py, fields.first);
+            let reason = field::<PyBytes>(py, fields.second);
+            let text = format!(
+                "<Response HTTP/{version} {status} {} headers={headers} body={body}B>",
+                String::from_utf8_lossy(reason.as_bytes()),
+            );
+            Ok(PyString::new(py, &text).into_ptr())
+        })
+    }
+}
+
+static REQUEST_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static RESPONSE_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// The read-only attributes of a message class: `first` and `second` are
+/// named per class, the rest are common.
+fn message_members(
+    first: (&'static CStr, &'static CStr),
+    second: (&'static CStr, &'static CStr),
+) -> *mut std::ffi::c_void {
+    macro_rules! at {
+        ($field:ident) => {
+            std::mem::offset_of!(MessageObject, fields.$field)
+        };
+    }
+    rawtype::members(&[
+        (first.0, at!(first), first.1),
+        (second.0, at!(second), second.1),
+        (c"version", at!(version), c"\"1.1\" or \"1.0\"."),
+        (c"headers", at!(headers), c"The header fields."),
+        (c"body", at!(body), c"The body, de-chunked."),
+        (
+            c"keep_alive",
+            at!(keep_alive),
+            c"Whether the connection stays open after this message.",
+        ),
+        (
+            c"upgrade",
+            at!(upgrade),
+            c"Whether this message switches protocols (Upgrade, CONNECT, or a 101 / 2xx-to-CONNECT response): the bytes after it are in the parser's `.unparsed`.",
+        ),
+        (
+            c"content_length",
+            at!(content_length),
+            c"The Content-Length header's value, or None.",
+        ),
+        (c"chunked", at!(chunked), c"Whether the body was chunked."),
+    ])
+}
+
+/// The slots of a message class.
+fn message_slots(
+    doc: &'static CStr,
+    members: *mut std::ffi::c_void,
+    repr: unsafe extern "C" fn(*mut ffi::PyObject) -> *mut ffi::PyObject,
+) -> Vec<ffi::PyType_Slot> {
+    let getters = rawtype::getters(&[(
+        c"trailers",
+        message_trailers,
+        c"The trailer fields of a chunked body (empty otherwise).",
+    )]);
+    vec![
+        rawtype::slot(ffi::Py_tp_doc, doc.as_ptr() as *mut _),
+        rawtype::slot(ffi::Py_tp_dealloc, message_dealloc as *mut _),
+        rawtype::slot(ffi::Py_tp_repr, repr as *mut _),
+        rawtype::slot(ffi::Py_tp_members, members),
+        rawtype::slot(ffi::Py_tp_getset, getters),
+    ]
+}
+
+/// Adds `Headers`, `Request` and `Response` to the module.
+pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    module.add_class::<Headers>()?;
+    let request = REQUEST_TYPE.get_or_try_init(py, || {
+        let members = message_members(
+            (c"method", c"The method, e.g. `b\"GET\"`."),
+            (
+                c"target",
+                c"The request-target as received, e.g. `b\"/index.html?q=1\"`.",
+            ),
+        );
+        let slots = message_slots(c"A complete HTTP request.", members, request_repr);
+        rawtype::create_type(
+            py,
+            c"octonaut.http.Request",
+            size_of::<MessageObject>(),
+            slots,
+        )
+        .map(Bound::unbind)
+    })?;
+    module.add("Request", request.bind(py))?;
+    let response = RESPONSE_TYPE.get_or_try_init(py, || {
+        let members = message_members(
+            (c"status", c"The status code."),
+            (
+                c"reason",
+                c"The reason phrase, e.g. `b\"OK\"` (may be empty).",
+            ),
+        );
+        let slots = message_slots(c"A complete HTTP response.", members, response_repr);
+        rawtype::create_type(
+            py,
+            c"octonaut.http.Response",
+            size_of::<MessageObject>(),
+            slots,
+        )
+        .map(Bound::unbind)
+    })?;
+    module.add("Response", response.bind(py))?;
+    Ok(())
+}
+
+/// A new instance of the message class in `class` with these attributes.
+fn new_message(
+    py: Python<'_>,
+    class: &PyOnceLock<Py<PyType>>,
+    first: Py<PyAny>,
+    second: Py<PyBytes>,
+    common: CommonParts,
+) -> PyResult<Py<PyAny>> {
+    let class = class.get(py).ok_or_else(|| {
+        pyo3::exceptions::PySystemError::new_err("octonaut.http is not initialised")
+    })?;
+    // SAFETY: `class` is a message class made by `register` with basicsize
+    // `size_of::<MessageObject>()`; the feed that calls this is attached.
+    let object = unsafe { rawtype::alloc::<MessageObject>(class.as_ptr().cast())? };
+    let fields = MessageFields {
+        first: first.into_ptr(),
+        second: second.into_ptr(),
+        version: common.version.into_ptr(),
+        headers: common.headers.into_ptr(),
+        body: common.body.into_ptr(),
+        keep_alive: common.keep_alive.into_ptr(),
+        upgrade: common.upgrade.into_ptr(),
+        content_length: common.content_length.into_ptr(),
+        chunked: common.chunked.into_ptr(),
+        area_bytes: common.area.bytes.into_ptr(),
+        area_base: common.area.base,
+        trailer_fields: common.trailer_fields,
+        trailers: LazyObject::new(),
+    };
+    // SAFETY: `object` is a fresh, exclusively owned allocation of a
+    // `MessageObject` whose header is set; this initialises the rest, and
+    // the object (one reference) is handed to the returned `Py`.
+    unsafe {
+        (&raw mut (*object).fields).write(fields);
+        Ok(Bound::from_owned_ptr(py, object.cast()).unbind())
+    }
+}
+
+/// `octonaut.http.Request`: built from records by [`FromRecord`].
+pub(crate) struct Request;
+
+/// `octonaut.http.Response`: built from records by [`FromRecord`].
+pub(crate) struct Response;
+
 /// A message class built from a complete record.
-pub(crate) trait FromRecord: Sized {
+pub(crate) trait FromRecord {
     /// The Python object for `record`, sharing `shared` (the fed `bytes` and
     /// the area's offset in it) instead of copying when given.
     fn from_record(
         py: Python<'_>,
         record: &MessageRecord,
         shared: Option<(SharedInput<'_, '_>, usize)>,
-    ) -> PyResult<Py<Self>>;
+    ) -> PyResult<Py<PyAny>>;
 }
 
 impl FromRecord for Request {
@@ -673,44 +896,11 @@ impl FromRecord for Request {
         py: Python<'_>,
         record: &MessageRecord,
         shared: Option<(SharedInput<'_, '_>, usize)>,
-    ) -> PyResult<Py<Request>> {
+    ) -> PyResult<Py<PyAny>> {
         let common = CommonParts::new(py, record, shared)?;
-        let method = method_bytes(py, record.method());
+        let method = method_bytes(py, record.method()).into_any();
         let target = bytes_of(py, record.target());
-        Py::new(py, Request::with_common(common, method, target))
-    }
-}
-
-#[pymethods]
-impl Request {
-    /// The trailer fields of a chunked body (empty otherwise).
-    #[getter]
-    fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
-        trailers_of(py, &self.trailers, &self.area, &self.trailer_fields)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!(
-            "<Request {} {} HTTP/{} headers={} body={}B>",
-            String::from_utf8_lossy(self.method.bind(py).as_bytes()),
-            String::from_utf8_lossy(self.target.bind(py).as_bytes()),
-            self.version.bind(py).to_cow()?,
-            self.header_count(),
-            self.body.bind(py).as_bytes().len(),
-        ))
-    }
-}
-
-message_class! {
-    /// A complete HTTP response.
-    #[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Response")]
-    Response {
-        /// The status code.
-        #[pyo3(get)]
-        status: Py<PyAny>,
-        /// The reason phrase, e.g. `b"OK"` (may be empty).
-        #[pyo3(get)]
-        reason: Py<PyBytes>,
+        new_message(py, &REQUEST_TYPE, method, target, common)
     }
 }
 
@@ -719,30 +909,10 @@ impl FromRecord for Response {
         py: Python<'_>,
         record: &MessageRecord,
         shared: Option<(SharedInput<'_, '_>, usize)>,
-    ) -> PyResult<Py<Response>> {
+    ) -> PyResult<Py<PyAny>> {
         let common = CommonParts::new(py, record, shared)?;
         let status = record.status().into_pyobject(py)?.into_any().unbind();
         let reason = bytes_of(py, record.reason());
-        Py::new(py, Response::with_common(common, status, reason))
-    }
-}
-
-#[pymethods]
-impl Response {
-    /// The trailer fields of a chunked body (empty otherwise).
-    #[getter]
-    fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
-        trailers_of(py, &self.trailers, &self.area, &self.trailer_fields)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!(
-            "<Response HTTP/{} {} {} headers={} body={}B>",
-            self.version.bind(py).to_cow()?,
-            self.status.bind(py),
-            String::from_utf8_lossy(self.reason.bind(py).as_bytes()),
-            self.header_count(),
-            self.body.bind(py).as_bytes().len(),
-        ))
+        new_message(py, &RESPONSE_TYPE, status, reason, common)
     }
 }

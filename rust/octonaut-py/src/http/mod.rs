@@ -12,13 +12,12 @@
 mod callbacks;
 mod message;
 mod parsers;
+mod rawtype;
 
 use pyo3::prelude::*;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<message::Headers>()?;
-    m.add_class::<message::Request>()?;
-    m.add_class::<message::Response>()?;
+    message::register(m)?;
     m.add_class::<parsers::RequestParser>()?;
     m.add_class::<parsers::ResponseParser>()?;
     m.add_class::<callbacks::HttpRequestParser>()?;

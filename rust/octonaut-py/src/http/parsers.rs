@@ -315,7 +315,7 @@ fn build<M: FromRecord>(
     record: &MessageRecord,
     shared: Option<(SharedInput<'_, '_>, usize)>,
 ) -> PyResult<Py<PyAny>> {
-    M::from_record(py, record, shared).map(Py::into_any)
+    M::from_record(py, record, shared)
 }
 
 /// Declares a message parser class: the constructor (the same keywords for
