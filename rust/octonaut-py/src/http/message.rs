@@ -23,15 +23,15 @@
 //! linear, ASCII case-insensitive scan of the span table, which beats
 //! hashing for the few fields a message has (`max_headers` bounds it).
 
-use octonaut_core::http::message::{Field, MessageRecord, Span};
-use pyo3::exceptions::{PyKeyError, PyTypeError};
+use octonaut_core::http::message::{Field, MessageRecord};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyList, PyModule, PyString, PyType};
+use pyo3::types::{PyBool, PyBytes, PyModule, PyString, PyType};
 use std::ffi::CStr;
 use std::ptr;
 
+use super::headers::{self, header_count, new_headers};
 use super::rawtype;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
@@ -176,17 +176,17 @@ static EMPTY_BYTES: PyOnceLock<Py<PyBytes>> = PyOnceLock::new();
 /// atomic load and making it one compare-and-swap, with no lock and no
 /// detach from the interpreter: a thread racing on the same cell may build
 /// the value too, and then drops its own (equal) copy.
-struct LazyObject(AtomicPtr<ffi::PyObject>);
+pub(crate) struct LazyObject(AtomicPtr<ffi::PyObject>);
 
 impl LazyObject {
-    const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         LazyObject(AtomicPtr::new(ptr::null_mut()))
     }
 
     /// The kept object, made by `make` if there is none yet. `make` must
     /// always return an object of type `T` (the cell stores it untyped).
     #[inline]
-    fn get_or_make<'py, T>(
+    pub(crate) fn get_or_make<'py, T>(
         &self,
         py: Python<'py>,
         make: impl FnOnce() -> PyResult<Bound<'py, T>>,
@@ -255,7 +255,7 @@ pub(crate) fn method_bytes(py: Python<'_>, method: &[u8]) -> Py<PyBytes> {
         .unwrap_or_else(|| PyBytes::new(py, method).unbind())
 }
 
-fn name_bytes(py: Python<'_>, name: &[u8]) -> Py<PyBytes> {
+pub(crate) fn name_bytes(py: Python<'_>, name: &[u8]) -> Py<PyBytes> {
     INTERNED_NAMES
         .get(py, name)
         .unwrap_or_else(|| PyBytes::new(py, name).unbind())
@@ -270,245 +270,15 @@ pub(crate) fn version_str(py: Python<'_>, version: (u8, u8)) -> Bound<'_, PyStri
     }
 }
 
-/// The bytes a header-name argument (`str` or bytes-like) stands for.
-fn name_arg<'a>(name: &'a Bound<'_, PyAny>) -> PyResult<std::borrow::Cow<'a, [u8]>> {
-    if let Ok(bytes) = name.cast::<PyBytes>() {
-        return Ok(std::borrow::Cow::Borrowed(bytes.as_bytes()));
-    }
-    if let Ok(text) = name.cast::<PyString>() {
-        return Ok(std::borrow::Cow::Borrowed(text.to_str()?.as_bytes()));
-    }
-    if let Ok(bytes) = name.extract::<Vec<u8>>() {
-        return Ok(std::borrow::Cow::Owned(bytes));
-    }
-    Err(PyTypeError::new_err("header names are str or bytes"))
-}
-
-/// Fields stored inline in the Python object up to this many (one malloc
-/// less per message for typical requests); more go to the heap.
-const INLINE_FIELDS: usize = 16;
-
-/// A message's span table: inline for the common sizes, boxed beyond.
-// The inline variant is large on purpose: it lives inside the Python object,
-// which saves a malloc/free pair per message.
-#[allow(clippy::large_enum_variant)]
-enum FieldTable {
-    Inline {
-        len: u8,
-        fields: [Field; INLINE_FIELDS],
-    },
-    Heap(Box<[Field]>),
-}
-
-impl FieldTable {
-    fn from_slice(fields: &[Field]) -> Self {
-        if fields.len() <= INLINE_FIELDS {
-            let mut inline = [Field::default(); INLINE_FIELDS];
-            inline[..fields.len()].copy_from_slice(fields);
-            FieldTable::Inline {
-                len: fields.len() as u8,
-                fields: inline,
-            }
-        } else {
-            FieldTable::Heap(fields.into())
-        }
-    }
-}
-
-impl std::ops::Deref for FieldTable {
-    type Target = [Field];
-
-    #[inline]
-    fn deref(&self) -> &[Field] {
-        match self {
-            FieldTable::Inline { len, fields } => &fields[..*len as usize],
-            FieldTable::Heap(fields) => fields,
-        }
-    }
-}
-
-/// A case-insensitive multimap of header (or trailer) fields, in wire order.
-///
-/// `h["host"]` / `h[b"Host"]` give the first value (KeyError if absent),
-/// `h.get(name, default=None)`, `h.getall(name)` every value, iteration
-/// yields `(name, value)` bytes pairs. Values are created when touched.
-#[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Headers")]
-pub struct Headers {
-    area: Area,
-    fields: FieldTable,
-    items: LazyObject,
-}
-
-impl Headers {
-    fn new(area: Area, fields: &[Field]) -> Self {
-        Headers {
-            area,
-            fields: FieldTable::from_slice(fields),
-            items: LazyObject::new(),
-        }
-    }
-
-    fn first(&self, py: Python<'_>, name: &[u8]) -> Option<Span> {
-        let area = self.area.get(py);
-        self.fields
-            .iter()
-            .find(|f| f.name.of(area).eq_ignore_ascii_case(name))
-            .map(|f| f.value)
-    }
-
-    fn items_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        self.items.get_or_make(py, || {
-            let area = self.area.get(py);
-            let len = self.fields.len() as ffi::Py_ssize_t;
-            // SAFETY: PyList_New returns a new reference, or NULL with an
-            // exception set; its slots start NULL, which dealloc tolerates if
-            // we bail out half-way.
-            let list = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyList_New(len))? };
-            for (index, field) in self.fields.iter().enumerate() {
-                let name = name_bytes(py, field.name.of(area)).into_bound(py);
-                let value = bytes_of(py, field.value.of(area)).into_bound(py);
-                // SAFETY: PyTuple_Pack takes `n` object pointers (alive here,
-                // held by `name` and `value`) and returns a new tuple holding
-                // its own references, or NULL with an exception set. One call
-                // is cheaper than PyTuple_New and two checked SetItems.
-                let pair = unsafe {
-                    Bound::from_owned_ptr_or_err(
-                        py,
-                        ffi::PyTuple_Pack(2, name.as_ptr(), value.as_ptr()),
-                    )?
-                };
-                // SAFETY: `list` is a fresh list of `len` slots and
-                // `index < len`; SetItem steals the reference `into_ptr` hands
-                // over, and cannot fail for an in-range index of a list.
-                unsafe {
-                    ffi::PyList_SetItem(list.as_ptr(), index as ffi::Py_ssize_t, pair.into_ptr());
-                }
-            }
-            // SAFETY: `list` came from PyList_New.
-            Ok(unsafe { list.cast_into_unchecked::<PyList>() })
-        })
-    }
-}
-
-#[pymethods]
-impl Headers {
-    fn __len__(&self) -> usize {
-        self.fields.len()
-    }
-
-    fn __getitem__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<Py<PyBytes>> {
-        let key = name_arg(name)?;
-        match self.first(py, &key) {
-            Some(span) => Ok(bytes_of(py, span.of(self.area.get(py)))),
-            None => Err(PyKeyError::new_err(name.clone().unbind())),
-        }
-    }
-
-    fn __contains__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<bool> {
-        let Ok(key) = name_arg(name) else {
-            return Ok(false);
-        };
-        Ok(self.first(py, &key).is_some())
-    }
-
-    /// The first value of `name`, or `default`.
-    #[pyo3(signature = (name, default = None))]
-    fn get(
-        &self,
-        py: Python<'_>,
-        name: &Bound<'_, PyAny>,
-        default: Option<Py<PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
-        let key = name_arg(name)?;
-        Ok(match self.first(py, &key) {
-            Some(span) => bytes_of(py, span.of(self.area.get(py))).into_any(),
-            None => default.unwrap_or_else(|| py.None()),
-        })
-    }
-
-    /// Every value of `name`, in wire order (an empty list if absent).
-    fn getall<'py>(
-        &self,
-        py: Python<'py>,
-        name: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let key = name_arg(name)?;
-        let area = self.area.get(py);
-        let values = self
-            .fields
-            .iter()
-            .filter(|f| f.name.of(area).eq_ignore_ascii_case(&key))
-            .map(|f| bytes_of(py, f.value.of(area)));
-        PyList::new(py, values)
-    }
-
-    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.items_list(py)?
-            .into_any()
-            .try_iter()
-            .map(Bound::into_any)
-    }
-
-    /// `(name, value)` pairs in wire order (a new list).
-    fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self.items_list(py)?;
-        PyList::new(py, items.iter())
-    }
-
-    /// Field names in wire order (repeated names repeat).
-    fn keys<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let area = self.area.get(py);
-        PyList::new(
-            py,
-            self.fields.iter().map(|f| name_bytes(py, f.name.of(area))),
-        )
-    }
-
-    /// Field values in wire order.
-    fn values<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let area = self.area.get(py);
-        PyList::new(
-            py,
-            self.fields.iter().map(|f| bytes_of(py, f.value.of(area))),
-        )
-    }
-
-    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        let Ok(other) = other.cast::<Headers>() else {
-            return Ok(false);
-        };
-        let other = other.get();
-        let a = self.area.get(py);
-        let b = other.area.get(py);
-        Ok(self.fields.len() == other.fields.len()
-            && self
-                .fields
-                .iter()
-                .zip(other.fields.iter())
-                .all(|(x, y)| x.name.of(a) == y.name.of(b) && x.value.of(a) == y.value.of(b)))
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let items = self.items_list(py)?;
-        Ok(format!("Headers({})", items.repr()?))
-    }
-}
-
 /// Where a message's bytes live: a `bytes` object and the offset of the
 /// record's byte area in it (0 for a copy; the head's position when the
 /// message shares the fed `bytes`).
 pub(crate) struct Area {
-    bytes: Py<PyBytes>,
-    base: usize,
+    pub(crate) bytes: Py<PyBytes>,
+    pub(crate) base: usize,
 }
 
 impl Area {
-    /// The record's byte area (every span indexes into this).
-    #[inline]
-    fn get<'a>(&'a self, py: Python<'a>) -> &'a [u8] {
-        &self.bytes.bind(py).as_bytes()[self.base..]
-    }
-
     fn clone_ref(&self, py: Python<'_>) -> Area {
         Area {
             bytes: self.bytes.clone_ref(py),
@@ -528,7 +298,7 @@ pub(crate) struct SharedInput<'a, 'py> {
 /// The attributes requests and responses share, built once per message.
 struct CommonParts {
     version: Py<PyString>,
-    headers: Py<Headers>,
+    headers: Py<PyAny>,
     body: Py<PyBytes>,
     keep_alive: Py<PyBool>,
     upgrade: Py<PyBool>,
@@ -557,7 +327,7 @@ impl CommonParts {
             },
         };
         let info = record.info();
-        let headers = Py::new(py, Headers::new(area.clone_ref(py), record.headers()))?;
+        let headers = new_headers(py, area.clone_ref(py), record.headers())?.unbind();
         let content_length = match info.content_length {
             Some(length) => length.into_pyobject(py)?.into_any().unbind(),
             None => py.None(),
@@ -672,7 +442,7 @@ unsafe extern "C" fn message_trailers(
                     bytes: field::<PyBytes>(py, fields.area_bytes).unbind(),
                     base: fields.area_base,
                 };
-                Bound::new(py, Headers::new(area, &fields.trailer_fields))
+                new_headers(py, area, &fields.trailer_fields)
             })?;
             Ok(trailers.into_ptr())
         })
@@ -686,13 +456,13 @@ fn repr_common(py: Python<'_>, fields: &MessageFields) -> PyResult<(String, usiz
     let (version, headers, body) = unsafe {
         (
             field::<PyString>(py, fields.version),
-            field::<Headers>(py, fields.headers),
+            header_count(fields.headers),
             field::<PyBytes>(py, fields.body),
         )
     };
     Ok((
         version.to_cow()?.into_owned(),
-        headers.get().fields.len(),
+        headers,
         body.as_bytes().len(),
     ))
 }
@@ -796,7 +566,7 @@ fn message_slots(
 /// Adds `Headers`, `Request` and `Response` to the module.
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
-    module.add_class::<Headers>()?;
+    headers::register(module)?;
     let request = REQUEST_TYPE.get_or_try_init(py, || {
         let members = message_members(
             (c"method", c"The method, e.g. `b\"GET\"`."),

@@ -105,9 +105,23 @@ pub(crate) fn getters(entries: &[(&'static CStr, ffi::getter, &'static CStr)]) -
 /// `type_object` must be a class made by [`create_type`] with basicsize
 /// `size_of::<T>()`, and the thread must be attached to the interpreter.
 pub(crate) unsafe fn alloc<T>(type_object: *mut ffi::PyTypeObject) -> PyResult<*mut T> {
+    // SAFETY: forwarded from the caller.
+    unsafe { alloc_sized(type_object, size_of::<T>()) }
+}
+
+/// Like [`alloc`], for an instance of `size >= size_of::<T>()` bytes (a
+/// fixed part `T` followed by a variable tail the class manages itself).
+///
+/// # Safety
+/// As for [`alloc`], with `size` at least `size_of::<T>()`.
+pub(crate) unsafe fn alloc_sized<T>(
+    type_object: *mut ffi::PyTypeObject,
+    size: usize,
+) -> PyResult<*mut T> {
+    debug_assert!(size >= size_of::<T>());
     // SAFETY: attached (caller); PyObject_Malloc returns NULL or memory
     // suitably aligned for any object struct.
-    let memory = unsafe { ffi::PyObject_Malloc(size_of::<T>()) };
+    let memory = unsafe { ffi::PyObject_Malloc(size) };
     if memory.is_null() {
         return Err(pyo3::exceptions::PyMemoryError::new_err(()));
     }
