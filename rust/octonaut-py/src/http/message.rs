@@ -35,7 +35,7 @@ use super::headers::{self, header_count, new_headers};
 use super::rawtype;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-/// Interned `bytes` objects for the standard methods and common header names,
+/// Interned `bytes` objects for common header names,
 /// found through an open-addressing hash index built at compile time (one
 /// probe and one comparison for a hit, usually one probe for a miss).
 struct Interned {
@@ -71,9 +71,28 @@ const fn build_index(table: &[&[u8]]) -> [u8; BUCKETS] {
     index
 }
 
-const METHODS: &[&[u8]] = &[
+/// The standard methods, in the order [`method_index`] numbers them.
+const METHODS: [&[u8]; 9] = [
     b"GET", b"POST", b"PUT", b"HEAD", b"DELETE", b"OPTIONS", b"PATCH", b"CONNECT", b"TRACE",
 ];
+
+/// The position of a standard method in [`METHODS`]: a length switch and a
+/// few byte compares, cheaper than the hashed [`Interned`] lookup.
+#[inline]
+fn method_index(method: &[u8]) -> Option<usize> {
+    Some(match method {
+        b"GET" => 0,
+        b"POST" => 1,
+        b"PUT" => 2,
+        b"HEAD" => 3,
+        b"DELETE" => 4,
+        b"OPTIONS" => 5,
+        b"PATCH" => 6,
+        b"CONNECT" => 7,
+        b"TRACE" => 8,
+        _ => return None,
+    })
+}
 
 const HEADER_NAMES: &[&[u8]] = &[
     b"Host",
@@ -167,7 +186,8 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-static INTERNED_METHODS: Interned = Interned::new(METHODS);
+static INTERNED_METHODS: [PyOnceLock<Py<PyBytes>>; METHODS.len()] =
+    [const { PyOnceLock::new() }; METHODS.len()];
 static INTERNED_NAMES: Interned = Interned::new(HEADER_NAMES);
 static EMPTY_BYTES: PyOnceLock<Py<PyBytes>> = PyOnceLock::new();
 
@@ -250,9 +270,12 @@ pub(crate) fn bytes_of(py: Python<'_>, data: &[u8]) -> Py<PyBytes> {
 
 /// A method `bytes`, interned for the standard methods.
 pub(crate) fn method_bytes(py: Python<'_>, method: &[u8]) -> Py<PyBytes> {
-    INTERNED_METHODS
-        .get(py, method)
-        .unwrap_or_else(|| PyBytes::new(py, method).unbind())
+    match method_index(method) {
+        Some(index) => INTERNED_METHODS[index]
+            .get_or_init(py, || PyBytes::new(py, METHODS[index]).unbind())
+            .clone_ref(py),
+        None => PyBytes::new(py, method).unbind(),
+    }
 }
 
 pub(crate) fn name_bytes(py: Python<'_>, name: &[u8]) -> Py<PyBytes> {
