@@ -6,28 +6,28 @@
 //! case), the message shares that object at an offset: no copy and no
 //! allocation (feeds over 64 KiB are copied, so a kept message never pins a
 //! large buffer). Otherwise the area is copied into a new `bytes` once.
-//! Beyond that, building a message costs a compact span table (16 bytes per
-//! field, stored inside the `Headers` object up to 16 fields, boxed beyond),
-//! the target and body `bytes` (a shared empty one for most bodies) and the
-//! two instances themselves: `Headers` is a frozen pyclass with a free list,
-//! while `Request` and `Response` are declared on the C API
-//! ([`rawtype`](super::rawtype)), which makes and frees them for a fraction
-//! of PyO3's cost. The attributes every caller reads (method, target,
-//! version, headers, body, flags) are made up front and stored as object
-//! fields exposed as read-only struct members, so reading one never calls
-//! into Rust; header values, the
-//! iteration list and `.trailers` are made on first access (and the latter
-//! two cached, without `PyOnceLock::get_or_init`, whose GIL round trip would
-//! cost more than the whole message). Well-known methods, versions and
-//! header names come from interned objects. Headers look names up by a
-//! linear, ASCII case-insensitive scan of the span table, which beats
+//! Beyond that, building a message costs the target and body `bytes` (a
+//! shared empty one for most bodies) and two instances, the message and its
+//! `Headers` (which holds the span table, see [`headers`](super::headers)),
+//! both declared on the C API ([`rawtype`](super::rawtype)), which makes and
+//! frees them for a fraction of PyO3's cost. The object attributes (method, target, headers, body)
+//! are made up front and stored as object fields exposed as read-only
+//! struct members, so reading one never calls into Rust; the plain values
+//! (version, flags, content length) are kept as Rust values and handed out
+//! by getters as interned or singleton objects, so they need no reference
+//! counting when a message is made or freed. Header values, the iteration
+//! list and `.trailers` are made on first access (and the latter two cached,
+//! without `PyOnceLock::get_or_init`, whose GIL round trip would cost more
+//! than the whole message). Well-known methods, versions and header names
+//! come from interned objects. Headers look names up by a linear, ASCII
+//! case-insensitive scan of the span table, which beats
 //! hashing for the few fields a message has (`max_headers` bounds it).
 
 use octonaut_core::http::message::{Field, MessageRecord};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyModule, PyString, PyType};
+use pyo3::types::{PyBytes, PyModule, PyString, PyType};
 use std::ffi::CStr;
 use std::ptr;
 
@@ -320,13 +320,9 @@ pub(crate) struct SharedInput<'a, 'py> {
 
 /// The attributes requests and responses share, built once per message.
 struct CommonParts {
-    version: Py<PyString>,
     headers: Py<PyAny>,
     body: Py<PyBytes>,
-    keep_alive: Py<PyBool>,
-    upgrade: Py<PyBool>,
-    content_length: Py<PyAny>,
-    chunked: Py<PyBool>,
+    facts: Facts,
     area: Area,
     trailer_fields: Box<[Field]>,
 }
@@ -351,22 +347,33 @@ impl CommonParts {
         };
         let info = record.info();
         let headers = new_headers(py, area.clone_ref(py), record.headers())?.unbind();
-        let content_length = match info.content_length {
-            Some(length) => length.into_pyobject(py)?.into_any().unbind(),
-            None => py.None(),
-        };
         Ok(CommonParts {
-            version: version_str(py, record.version()).unbind(),
             headers,
             body: bytes_of(py, record.body()),
-            keep_alive: PyBool::new(py, info.keep_alive).to_owned().unbind(),
-            upgrade: PyBool::new(py, info.upgrade).to_owned().unbind(),
-            content_length,
-            chunked: PyBool::new(py, info.chunked).to_owned().unbind(),
+            facts: Facts {
+                version: record.version(),
+                keep_alive: info.keep_alive,
+                upgrade: info.upgrade,
+                chunked: info.chunked,
+                content_length: info.content_length,
+            },
             area,
             trailer_fields: record.trailers().into(),
         })
     }
+}
+
+/// The plain-value attributes of a message, kept as Rust values and turned
+/// into objects when read (`True`/`False`/`None` and the interned versions
+/// cost nothing to hand out), so making and freeing a message takes no
+/// reference counting for them.
+#[derive(Clone, Copy)]
+struct Facts {
+    version: (u8, u8),
+    keep_alive: bool,
+    upgrade: bool,
+    chunked: bool,
+    content_length: Option<u64>,
 }
 
 /// The fields of a `Request` or `Response` after the object header. Every
@@ -377,13 +384,9 @@ struct MessageFields {
     first: *mut ffi::PyObject,
     /// `target` of a request, `reason` of a response.
     second: *mut ffi::PyObject,
-    version: *mut ffi::PyObject,
     headers: *mut ffi::PyObject,
     body: *mut ffi::PyObject,
-    keep_alive: *mut ffi::PyObject,
-    upgrade: *mut ffi::PyObject,
-    content_length: *mut ffi::PyObject,
-    chunked: *mut ffi::PyObject,
+    facts: Facts,
     /// The `bytes` the spans index into, and the area's offset in it.
     area_bytes: *mut ffi::PyObject,
     area_base: usize,
@@ -396,13 +399,8 @@ impl Drop for MessageFields {
         for object in [
             self.first,
             self.second,
-            self.version,
             self.headers,
             self.body,
-            self.keep_alive,
-            self.upgrade,
-            self.content_length,
-            self.chunked,
             self.area_bytes,
         ] {
             // SAFETY: each field is a strong reference this object owns; it
@@ -472,17 +470,77 @@ unsafe extern "C" fn message_trailers(
     }
 }
 
+/// `True` or `False`, as a new reference.
+fn bool_object(value: bool) -> *mut ffi::PyObject {
+    // SAFETY: True and False are static objects; Py_NewRef hands out a new
+    // reference (the callers run attached, as getters).
+    unsafe {
+        ffi::Py_NewRef(if value {
+            ffi::Py_True()
+        } else {
+            ffi::Py_False()
+        })
+    }
+}
+
+/// Declares the getter of a `bool` fact.
+macro_rules! bool_getter {
+    ($name:ident, $fact:ident) => {
+        unsafe extern "C" fn $name(
+            object: *mut ffi::PyObject,
+            _closure: *mut std::ffi::c_void,
+        ) -> *mut ffi::PyObject {
+            // SAFETY: a getter of the message classes, called attached on
+            // one of their instances.
+            bool_object(unsafe { message_fields(object) }.facts.$fact)
+        }
+    };
+}
+
+bool_getter!(message_keep_alive, keep_alive);
+bool_getter!(message_upgrade, upgrade);
+bool_getter!(message_chunked, chunked);
+
+unsafe extern "C" fn message_content_length(
+    object: *mut ffi::PyObject,
+    _closure: *mut std::ffi::c_void,
+) -> *mut ffi::PyObject {
+    // SAFETY: a getter of the message classes, called attached on one of
+    // their instances; PyLong_FromUnsignedLongLong returns a new reference
+    // or NULL with an exception set, which is what a getter returns.
+    unsafe {
+        match message_fields(object).facts.content_length {
+            Some(length) => ffi::PyLong_FromUnsignedLongLong(length),
+            None => ffi::Py_NewRef(ffi::Py_None()),
+        }
+    }
+}
+
+unsafe extern "C" fn message_version(
+    object: *mut ffi::PyObject,
+    _closure: *mut std::ffi::c_void,
+) -> *mut ffi::PyObject {
+    // SAFETY: a getter of the message classes, called attached on one of
+    // their instances.
+    unsafe {
+        rawtype::guarded(ptr::null_mut(), |py| {
+            let version = message_fields(object).facts.version;
+            Ok(version_str(py, version).into_ptr())
+        })
+    }
+}
+
 /// The header count, version and body length for a `__repr__`.
 fn repr_common(py: Python<'_>, fields: &MessageFields) -> PyResult<(String, usize, usize)> {
-    // SAFETY: `version`, `headers` and `body` hold a str, a Headers and a
-    // bytes (written by `new_message` from typed handles).
-    let (version, headers, body) = unsafe {
+    // SAFETY: `headers` and `body` hold a Headers and a bytes (written by
+    // `new_message` from typed handles).
+    let (headers, body) = unsafe {
         (
-            field::<PyString>(py, fields.version),
             header_count(fields.headers),
             field::<PyBytes>(py, fields.body),
         )
     };
+    let version = version_str(py, fields.facts.version);
     Ok((
         version.to_cow()?.into_owned(),
         headers,
@@ -544,25 +602,8 @@ fn message_members(
     rawtype::members(&[
         (first.0, at!(first), first.1),
         (second.0, at!(second), second.1),
-        (c"version", at!(version), c"\"1.1\" or \"1.0\"."),
         (c"headers", at!(headers), c"The header fields."),
         (c"body", at!(body), c"The body, de-chunked."),
-        (
-            c"keep_alive",
-            at!(keep_alive),
-            c"Whether the connection stays open after this message.",
-        ),
-        (
-            c"upgrade",
-            at!(upgrade),
-            c"Whether this message switches protocols (Upgrade, CONNECT, or a 101 / 2xx-to-CONNECT response): the bytes after it are in the parser's `.unparsed`.",
-        ),
-        (
-            c"content_length",
-            at!(content_length),
-            c"The Content-Length header's value, or None.",
-        ),
-        (c"chunked", at!(chunked), c"Whether the body was chunked."),
     ])
 }
 
@@ -572,11 +613,30 @@ fn message_slots(
     members: *mut std::ffi::c_void,
     repr: unsafe extern "C" fn(*mut ffi::PyObject) -> *mut ffi::PyObject,
 ) -> Vec<ffi::PyType_Slot> {
-    let getters = rawtype::getters(&[(
-        c"trailers",
-        message_trailers,
-        c"The trailer fields of a chunked body (empty otherwise).",
-    )]);
+    let getters = rawtype::getters(&[
+        (
+            c"trailers",
+            message_trailers,
+            c"The trailer fields of a chunked body (empty otherwise).",
+        ),
+        (c"version", message_version, c"\"1.1\" or \"1.0\"."),
+        (
+            c"keep_alive",
+            message_keep_alive,
+            c"Whether the connection stays open after this message.",
+        ),
+        (
+            c"upgrade",
+            message_upgrade,
+            c"Whether this message switches protocols (Upgrade, CONNECT, or a 101 / 2xx-to-CONNECT response): the bytes after it are in the parser's `.unparsed`.",
+        ),
+        (
+            c"content_length",
+            message_content_length,
+            c"The Content-Length header's value, or None.",
+        ),
+        (c"chunked", message_chunked, c"Whether the body was chunked."),
+    ]);
     vec![
         rawtype::slot(ffi::Py_tp_doc, doc.as_ptr() as *mut _),
         rawtype::slot(ffi::Py_tp_dealloc, message_dealloc as *mut _),
@@ -646,13 +706,9 @@ fn new_message(
     let fields = MessageFields {
         first: first.into_ptr(),
         second: second.into_ptr(),
-        version: common.version.into_ptr(),
         headers: common.headers.into_ptr(),
         body: common.body.into_ptr(),
-        keep_alive: common.keep_alive.into_ptr(),
-        upgrade: common.upgrade.into_ptr(),
-        content_length: common.content_length.into_ptr(),
-        chunked: common.chunked.into_ptr(),
+        facts: common.facts,
         area_bytes: common.area.bytes.into_ptr(),
         area_base: common.area.base,
         trailer_fields: common.trailer_fields,
