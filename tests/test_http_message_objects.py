@@ -191,3 +191,36 @@ def test_attribute_reads_do_not_leak_references() -> None:
         assert msg.headers["host"] == b"example.com"
         assert msg.headers.get("nope", target) is target
     assert sys.getrefcount(target) == base
+
+
+def test_content_length_and_flags_are_read_as_values() -> None:
+    (post,) = http.RequestParser().feed(
+        b"POST /u HTTP/1.0\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nabc"
+    )
+    assert (post.content_length, post.body, post.version) == (3, b"abc", "1.0")
+    assert post.keep_alive is True and post.chunked is False and post.upgrade is False
+    (close,) = http.RequestParser().feed(b"GET / HTTP/1.0\r\n\r\n")
+    assert close.keep_alive is False and close.content_length is None
+    parser = http.ResponseParser()
+    parser.expect(b"HEAD")
+    (head,) = parser.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n")
+    assert head.content_length == 1_000_000 and head.body == b""
+
+
+@pytest.mark.parametrize("count", [0, 1, 15, 16, 17, 40])
+def test_headers_of_any_length_survive_reuse_of_freed_objects(count: int) -> None:
+    fields = b"".join(b"X-Field-%d: value-%d\r\n" % (i, i) for i in range(count))
+    data = b"GET /n HTTP/1.1\r\n" + fields + b"\r\n"
+    parser = http.RequestParser()
+    # Far more live messages than any free list holds, then free them all
+    # and build again: reused blocks must never leak old fields.
+    kept = [m for _ in range(200) for m in parser.feed(data)]
+    del kept
+    short = http.RequestParser().feed(b"GET /s HTTP/1.1\r\nA: 1\r\n\r\n" * 100)
+    again = [m for _ in range(100) for m in parser.feed(data)]
+    for msg in again:
+        assert len(msg.headers) == count
+        assert list(msg.headers) == [(b"X-Field-%d" % i, b"value-%d" % i) for i in range(count)]
+        if count:
+            assert msg.headers[f"x-field-{count - 1}"] == b"value-%d" % (count - 1)
+    assert all(list(m.headers) == [(b"A", b"1")] and m.target == b"/s" for m in short)

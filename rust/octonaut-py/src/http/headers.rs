@@ -1,9 +1,10 @@
 //! `Headers`: a message's fields as a case-insensitive multimap, in wire order.
 //!
 //! Strategy: one `Headers` is made for every message, so it is a C-API class
-//! ([`rawtype`](super::rawtype)) rather than a pyclass: one `PyObject_Malloc`
-//! sized for exactly its span table (16 bytes per field, written in place
-//! after the fixed part), one `PyObject_Free` when it goes. It keeps a
+//! ([`rawtype`](super::rawtype)) rather than a pyclass: one block that holds
+//! the fixed part and the span table after it (16 bytes per field, written
+//! in place), taken from and returned to a free list for up to 16 fields
+//! (nearly every message) and sized exactly beyond. It keeps a
 //! reference to the `bytes` its spans index into together with that buffer's
 //! address and length (a `bytes` never moves or changes), so a lookup reads
 //! the names without a call. Lookups scan the span table linearly with an
@@ -38,6 +39,9 @@ struct HeadersObject {
     /// The `(name, value)` list, made on first iteration.
     items: LazyObject,
     len: usize,
+    /// Whether the block has room for [`POOLED_FIELDS`] fields and goes back
+    /// to [`FREE_HEADERS`] when freed.
+    pooled: bool,
 }
 
 /// Byte offset of the span table in a `Headers` instance.
@@ -45,6 +49,14 @@ const FIELDS_AT: usize = size_of::<HeadersObject>();
 const _: () = assert!(FIELDS_AT % align_of::<Field>() == 0);
 
 static HEADERS_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Headers of up to this many fields (nearly all) get a block of one size,
+/// kept in [`FREE_HEADERS`] when freed; longer ones get an exact allocation.
+const POOLED_FIELDS: usize = 16;
+const POOLED_SIZE: usize = FIELDS_AT + POOLED_FIELDS * size_of::<Field>();
+
+/// Freed `Headers` blocks of [`POOLED_SIZE`] bytes.
+static FREE_HEADERS: rawtype::FreeList = rawtype::FreeList::new();
 
 /// A live `Headers` instance, borrowed for the length of a slot call.
 #[derive(Clone, Copy)]
@@ -187,10 +199,18 @@ pub(crate) fn new_headers<'py>(
     })?;
     let bytes = area.bytes.bind(py).as_bytes();
     let view = bytes.get(area.base..).unwrap_or_default();
-    let size = FIELDS_AT + size_of_val(fields);
+    let class = class.as_ptr().cast();
+    let pooled = fields.len() <= POOLED_FIELDS;
     // SAFETY: `class` is the Headers class, made by `register` for instances
-    // of a `HeadersObject` followed by fields; `size` covers both.
-    let object = unsafe { rawtype::alloc_sized::<HeadersObject>(class.as_ptr().cast(), size)? };
+    // of a `HeadersObject` followed by fields; either size covers both, and
+    // every block in FREE_HEADERS has POOLED_SIZE bytes.
+    let object = unsafe {
+        if pooled {
+            rawtype::alloc_from::<HeadersObject>(&FREE_HEADERS, class, POOLED_SIZE)?
+        } else {
+            rawtype::alloc_sized::<HeadersObject>(class, FIELDS_AT + size_of_val(fields))?
+        }
+    };
     // SAFETY: `object` is a fresh allocation of `size` bytes with its header
     // set; this writes the fixed part and then the span table after it, and
     // hands the only reference to the returned Bound.
@@ -199,6 +219,7 @@ pub(crate) fn new_headers<'py>(
         (&raw mut (*object).area_len).write(view.len());
         (&raw mut (*object).items).write(LazyObject::new());
         (&raw mut (*object).len).write(fields.len());
+        (&raw mut (*object).pooled).write(pooled);
         (&raw mut (*object).area_bytes).write(area.bytes.into_ptr());
         ptr::copy_nonoverlapping(
             fields.as_ptr(),
@@ -225,7 +246,8 @@ unsafe extern "C" fn headers_dealloc(object: *mut ffi::PyObject) {
     unsafe {
         ptr::drop_in_place(&raw mut (*fixed).items);
         ffi::Py_DecRef((*fixed).area_bytes);
-        rawtype::free(object);
+        let list = (*fixed).pooled.then_some(&FREE_HEADERS);
+        rawtype::free_to(object, list);
     }
 }
 

@@ -445,7 +445,7 @@ unsafe extern "C" fn message_dealloc(object: *mut ffi::PyObject) {
     // goes back to the allocator it came from.
     unsafe {
         std::ptr::drop_in_place(&raw mut (*object.cast::<MessageObject>()).fields);
-        rawtype::free(object);
+        rawtype::free_to(object, Some(&FREE_MESSAGES));
     }
 }
 
@@ -586,6 +586,8 @@ unsafe extern "C" fn response_repr(object: *mut ffi::PyObject) -> *mut ffi::PyOb
 }
 
 static REQUEST_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+/// Freed `Request` and `Response` instances (both `MessageObject`s).
+static FREE_MESSAGES: rawtype::FreeList = rawtype::FreeList::new();
 static RESPONSE_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// The read-only attributes of a message class: `first` and `second` are
@@ -702,7 +704,13 @@ fn new_message(
     })?;
     // SAFETY: `class` is a message class made by `register` with basicsize
     // `size_of::<MessageObject>()`; the feed that calls this is attached.
-    let object = unsafe { rawtype::alloc::<MessageObject>(class.as_ptr().cast())? };
+    let object = unsafe {
+        rawtype::alloc_from::<MessageObject>(
+            &FREE_MESSAGES,
+            class.as_ptr().cast(),
+            size_of::<MessageObject>(),
+        )?
+    };
     let fields = MessageFields {
         first: first.into_ptr(),
         second: second.into_ptr(),

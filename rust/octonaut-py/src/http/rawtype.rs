@@ -12,10 +12,14 @@
 //! `tp_dealloc` that releases the fields and frees the memory. The classes
 //! here are final and cannot be instantiated from Python, and they hold no
 //! references back to anything that could hold them, so they stay out of the
-//! cycle collector as PyO3's frozen classes do. Slot functions written here
+//! cycle collector as PyO3's frozen classes do. A class may keep a
+//! [`FreeList`] of freed instances, as CPython does for its own hot types:
+//! a pop or push of a pointer instead of `PyObject_Malloc`/`PyObject_Free`.
+//! Slot functions written here
 //! run Rust code through [`guarded`], which turns a `PyErr` or a panic into a
 //! raised exception (no panic crosses the FFI boundary).
 
+use std::cell::UnsafeCell;
 use std::ffi::{c_int, c_void, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -95,25 +99,17 @@ pub(crate) fn getters(entries: &[(&'static CStr, ffi::getter, &'static CStr)]) -
     Box::leak(table.into_boxed_slice()).as_mut_ptr().cast()
 }
 
-/// Allocates an instance of `type_object` (a class from [`create_type`] whose
-/// instances are `T`, a `#[repr(C)]` struct starting with `PyObject`). The
-/// returned memory has its header set (type and reference count of one)
-/// and every other byte uninitialised: the caller writes each field before
-/// the object is used or released.
+/// Allocates an instance of `type_object` (a class from [`create_type`]
+/// whose instances are a `T`, a `#[repr(C)]` struct starting with
+/// `PyObject`, possibly followed by a tail the class manages itself) of
+/// `size` bytes. The returned memory has its header set (type and a
+/// reference count of one) and every other byte uninitialised: the caller
+/// writes each field before the object is used or released.
 ///
 /// # Safety
-/// `type_object` must be a class made by [`create_type`] with basicsize
-/// `size_of::<T>()`, and the thread must be attached to the interpreter.
-pub(crate) unsafe fn alloc<T>(type_object: *mut ffi::PyTypeObject) -> PyResult<*mut T> {
-    // SAFETY: forwarded from the caller.
-    unsafe { alloc_sized(type_object, size_of::<T>()) }
-}
-
-/// Like [`alloc`], for an instance of `size >= size_of::<T>()` bytes (a
-/// fixed part `T` followed by a variable tail the class manages itself).
-///
-/// # Safety
-/// As for [`alloc`], with `size` at least `size_of::<T>()`.
+/// `type_object` must be a class made by [`create_type`] for such
+/// instances, `size` at least `size_of::<T>()`, and the thread must be
+/// attached to the interpreter.
 pub(crate) unsafe fn alloc_sized<T>(
     type_object: *mut ffi::PyTypeObject,
     size: usize,
@@ -131,18 +127,111 @@ pub(crate) unsafe fn alloc_sized<T>(
     Ok(memory.cast())
 }
 
-/// Frees an instance made by [`alloc`] whose fields were already released,
-/// and the reference it held to its (heap) type.
+/// How many freed instances a [`FreeList`] keeps.
+const FREE_LIST_LEN: usize = 64;
+
+/// Freed instances of one class, all of one allocation size, kept for the
+/// next allocation of that class (CPython keeps such lists for its tuples,
+/// floats and frames).
+///
+/// Only touched while attached to the interpreter, and the interpreter lock
+/// then serialises every access: this abi3 extension cannot be loaded by a
+/// free-threaded build, and PyO3 refuses to initialise it in a second
+/// interpreter, so there is one lock for the whole process.
+pub(crate) struct FreeList {
+    /// `len` blocks of memory from `PyObject_Malloc`, none of them objects.
+    slots: UnsafeCell<[*mut c_void; FREE_LIST_LEN]>,
+    len: UnsafeCell<usize>,
+}
+
+// SAFETY: see the type's doc: every access happens under the interpreter
+// lock, which makes the accesses sequential across threads.
+unsafe impl Sync for FreeList {}
+
+impl FreeList {
+    pub(crate) const fn new() -> Self {
+        FreeList {
+            slots: UnsafeCell::new([std::ptr::null_mut(); FREE_LIST_LEN]),
+            len: UnsafeCell::new(0),
+        }
+    }
+
+    /// # Safety
+    /// Attached to the interpreter (see the type's doc).
+    unsafe fn pop(&self) -> Option<*mut c_void> {
+        // SAFETY: exclusive access under the interpreter lock (caller); the
+        // first `len` slots hold blocks.
+        unsafe {
+            let len = &mut *self.len.get();
+            if *len == 0 {
+                return None;
+            }
+            *len -= 1;
+            Some((*self.slots.get())[*len])
+        }
+    }
+
+    /// Keeps `memory`, or returns false when the list is full.
+    ///
+    /// # Safety
+    /// Attached to the interpreter (see the type's doc).
+    unsafe fn push(&self, memory: *mut c_void) -> bool {
+        // SAFETY: exclusive access under the interpreter lock (caller).
+        unsafe {
+            let len = &mut *self.len.get();
+            if *len == FREE_LIST_LEN {
+                return false;
+            }
+            (*self.slots.get())[*len] = memory;
+            *len += 1;
+            true
+        }
+    }
+}
+
+/// Like [`alloc_sized`], reusing a block from `list` when it has one. Every
+/// block in `list` has exactly `size` bytes.
 ///
 /// # Safety
-/// `object` must come from [`alloc`], be unreachable, and the thread must be
-/// attached to the interpreter.
-pub(crate) unsafe fn free(object: *mut ffi::PyObject) {
+/// As for [`alloc_sized`]; `size` must be the block size of every
+/// allocation made through `list`.
+pub(crate) unsafe fn alloc_from<T>(
+    list: &FreeList,
+    type_object: *mut ffi::PyTypeObject,
+    size: usize,
+) -> PyResult<*mut T> {
+    // SAFETY: attached (caller), so the list may be used.
+    match unsafe { list.pop() } {
+        Some(memory) => {
+            // SAFETY: `memory` is a released block of `size` bytes from
+            // PyObject_Malloc (see `free_to`); PyObject_Init makes it an
+            // object header again, as in `alloc_sized`.
+            unsafe { ffi::PyObject_Init(memory.cast(), type_object) };
+            Ok(memory.cast())
+        }
+        // SAFETY: forwarded from the caller.
+        None => unsafe { alloc_sized(type_object, size) },
+    }
+}
+
+/// Frees an instance whose fields were already released, keeping its block
+/// in `list` when given and not full, and drops the reference it held to
+/// its (heap) type.
+///
+/// # Safety
+/// `object` must be unreachable, come from [`alloc_sized`] or
+/// [`alloc_from`] (with `list`'s block size when `list` is given), and the
+/// thread must be attached to the interpreter.
+pub(crate) unsafe fn free_to(object: *mut ffi::PyObject, list: Option<&FreeList>) {
     // SAFETY: `object` is a live object header (caller), so its type is a
-    // live heap type that the instance holds one reference to.
+    // live heap type that the instance holds one reference to; the block
+    // came from PyObject_Malloc, and a block kept in the list is no longer
+    // an object.
     unsafe {
         let type_object = ffi::Py_TYPE(object);
-        ffi::PyObject_Free(object.cast());
+        if !list.is_some_and(|list| list.push(object.cast())) {
+            ffi::PyObject_Free(object.cast());
+        }
         ffi::Py_DecRef(type_object.cast());
     }
 }
