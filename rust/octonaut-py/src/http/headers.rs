@@ -22,7 +22,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyList, PyModule, PyString, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyList, PyModule, PyString, PyTuple, PyType};
 
 use super::message::{bytes_of, name_bytes, Area, LazyObject};
 use super::rawtype::{self, guarded};
@@ -194,11 +194,42 @@ pub(crate) fn new_headers<'py>(
     area: Area,
     fields: &[Field],
 ) -> PyResult<Bound<'py, PyAny>> {
+    let bytes = area.bytes.into_bound(py);
+    let view = bytes.as_bytes().get(area.base..).unwrap_or_default();
+    let view = (view.as_ptr(), view.len());
+    new_headers_over(py, bytes, view, fields)
+}
+
+/// A new `Headers` over `fields` whose spans index into the same area as
+/// those of `headers` (a message's trailers, next to its headers).
+///
+/// # Safety
+/// `headers` must be a live `Headers` instance.
+pub(crate) unsafe fn new_headers_beside<'py>(
+    py: Python<'py>,
+    headers: *mut ffi::PyObject,
+    fields: &[Field],
+) -> PyResult<Bound<'py, PyAny>> {
+    let fixed = headers.cast::<HeadersObject>();
+    // SAFETY: `headers` is a live Headers (caller): its area is a view into
+    // the live `bytes` it references, which the new object references too.
+    unsafe {
+        let bytes = Bound::from_borrowed_ptr(py, (*fixed).area_bytes).cast_into_unchecked();
+        new_headers_over(py, bytes, ((*fixed).area_ptr, (*fixed).area_len), fields)
+    }
+}
+
+/// A new `Headers` over `fields`, whose spans index into `view`, a range of
+/// the buffer of `bytes` (which the new object keeps).
+fn new_headers_over<'py>(
+    py: Python<'py>,
+    bytes: Bound<'py, PyBytes>,
+    view: (*const u8, usize),
+    fields: &[Field],
+) -> PyResult<Bound<'py, PyAny>> {
     let class = HEADERS_TYPE.get(py).ok_or_else(|| {
         pyo3::exceptions::PySystemError::new_err("octonaut.http is not initialised")
     })?;
-    let bytes = area.bytes.bind(py).as_bytes();
-    let view = bytes.get(area.base..).unwrap_or_default();
     let class = class.as_ptr().cast();
     let pooled = fields.len() <= POOLED_FIELDS;
     // SAFETY: `class` is the Headers class, made by `register` for instances
@@ -215,12 +246,12 @@ pub(crate) fn new_headers<'py>(
     // set; this writes the fixed part and then the span table after it, and
     // hands the only reference to the returned Bound.
     unsafe {
-        (&raw mut (*object).area_ptr).write(view.as_ptr());
-        (&raw mut (*object).area_len).write(view.len());
+        (&raw mut (*object).area_ptr).write(view.0);
+        (&raw mut (*object).area_len).write(view.1);
         (&raw mut (*object).items).write(LazyObject::new());
         (&raw mut (*object).len).write(fields.len());
         (&raw mut (*object).pooled).write(pooled);
-        (&raw mut (*object).area_bytes).write(area.bytes.into_ptr());
+        (&raw mut (*object).area_bytes).write(bytes.into_ptr());
         ptr::copy_nonoverlapping(
             fields.as_ptr(),
             object.cast::<u8>().add(FIELDS_AT).cast::<Field>(),

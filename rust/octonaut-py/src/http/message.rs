@@ -31,7 +31,7 @@ use pyo3::types::{PyBytes, PyModule, PyString, PyType};
 use std::ffi::CStr;
 use std::ptr;
 
-use super::headers::{self, header_count, new_headers};
+use super::headers::{self, header_count, new_headers, new_headers_beside};
 use super::rawtype;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
@@ -301,66 +301,12 @@ pub(crate) struct Area {
     pub(crate) base: usize,
 }
 
-impl Area {
-    fn clone_ref(&self, py: Python<'_>) -> Area {
-        Area {
-            bytes: self.bytes.clone_ref(py),
-            base: self.base,
-        }
-    }
-}
-
 /// Where a record's byte area can come from without a copy: the fed
 /// `bytes` and the offset of the parse call's input in it.
 #[derive(Clone, Copy)]
 pub(crate) struct SharedInput<'a, 'py> {
     pub(crate) bytes: &'a Bound<'py, PyBytes>,
     pub(crate) offset: usize,
-}
-
-/// The attributes requests and responses share, built once per message.
-struct CommonParts {
-    headers: Py<PyAny>,
-    body: Py<PyBytes>,
-    facts: Facts,
-    area: Area,
-    trailer_fields: Box<[Field]>,
-}
-
-impl CommonParts {
-    /// `area_at`: the offset of the record's area in `shared`, when the
-    /// collector says it lies there; the area is then shared, not copied.
-    fn new(
-        py: Python<'_>,
-        record: &MessageRecord,
-        shared: Option<(SharedInput<'_, '_>, usize)>,
-    ) -> PyResult<Self> {
-        let area = match shared {
-            Some((input, area_at)) => Area {
-                bytes: input.bytes.clone().unbind(),
-                base: input.offset + area_at,
-            },
-            None => Area {
-                bytes: PyBytes::new(py, record.area()).unbind(),
-                base: 0,
-            },
-        };
-        let info = record.info();
-        let headers = new_headers(py, area.clone_ref(py), record.headers())?.unbind();
-        Ok(CommonParts {
-            headers,
-            body: bytes_of(py, record.body()),
-            facts: Facts {
-                version: record.version(),
-                keep_alive: info.keep_alive,
-                upgrade: info.upgrade,
-                chunked: info.chunked,
-                content_length: info.content_length,
-            },
-            area,
-            trailer_fields: record.trailers().into(),
-        })
-    }
 }
 
 /// The plain-value attributes of a message, kept as Rust values and turned
@@ -387,22 +333,13 @@ struct MessageFields {
     headers: *mut ffi::PyObject,
     body: *mut ffi::PyObject,
     facts: Facts,
-    /// The `bytes` the spans index into, and the area's offset in it.
-    area_bytes: *mut ffi::PyObject,
-    area_base: usize,
     trailer_fields: Box<[Field]>,
     trailers: LazyObject,
 }
 
 impl Drop for MessageFields {
     fn drop(&mut self) {
-        for object in [
-            self.first,
-            self.second,
-            self.headers,
-            self.body,
-            self.area_bytes,
-        ] {
+        for object in [self.first, self.second, self.headers, self.body] {
             // SAFETY: each field is a strong reference this object owns; it
             // is dropped only by `message_dealloc`, which the interpreter
             // calls while attached.
@@ -459,11 +396,8 @@ unsafe extern "C" fn message_trailers(
         rawtype::guarded(ptr::null_mut(), |py| {
             let fields = message_fields(object);
             let trailers = fields.trailers.get_or_make(py, || {
-                let area = Area {
-                    bytes: field::<PyBytes>(py, fields.area_bytes).unbind(),
-                    base: fields.area_base,
-                };
-                new_headers(py, area, &fields.trailer_fields)
+                // Trailers index into the same area as the headers.
+                new_headers_beside(py, fields.headers, &fields.trailer_fields)
             })?;
             Ok(trailers.into_ptr())
         })
@@ -691,14 +625,31 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// A new instance of the message class in `class` with these attributes.
+/// A new instance of the message class in `class` for `record`, with the
+/// class's first two attributes given. `shared`: the fed `bytes` and the
+/// offset of the record's area in it, when the collector says it lies there;
+/// the area is then shared, not copied.
 fn new_message(
     py: Python<'_>,
     class: &PyOnceLock<Py<PyType>>,
     first: Py<PyAny>,
     second: Py<PyBytes>,
-    common: CommonParts,
+    record: &MessageRecord,
+    shared: Option<(SharedInput<'_, '_>, usize)>,
 ) -> PyResult<Py<PyAny>> {
+    let area = match shared {
+        Some((input, area_at)) => Area {
+            bytes: input.bytes.clone().unbind(),
+            base: input.offset + area_at,
+        },
+        None => Area {
+            bytes: PyBytes::new(py, record.area()).unbind(),
+            base: 0,
+        },
+    };
+    let headers = new_headers(py, area, record.headers())?;
+    let body = bytes_of(py, record.body());
+    let info = record.info();
     let class = class.get(py).ok_or_else(|| {
         pyo3::exceptions::PySystemError::new_err("octonaut.http is not initialised")
     })?;
@@ -714,12 +665,16 @@ fn new_message(
     let fields = MessageFields {
         first: first.into_ptr(),
         second: second.into_ptr(),
-        headers: common.headers.into_ptr(),
-        body: common.body.into_ptr(),
-        facts: common.facts,
-        area_bytes: common.area.bytes.into_ptr(),
-        area_base: common.area.base,
-        trailer_fields: common.trailer_fields,
+        headers: headers.into_ptr(),
+        body: body.into_ptr(),
+        facts: Facts {
+            version: record.version(),
+            keep_alive: info.keep_alive,
+            upgrade: info.upgrade,
+            chunked: info.chunked,
+            content_length: info.content_length,
+        },
+        trailer_fields: record.trailers().into(),
         trailers: LazyObject::new(),
     };
     // SAFETY: `object` is a fresh, exclusively owned allocation of a
@@ -754,10 +709,9 @@ impl FromRecord for Request {
         record: &MessageRecord,
         shared: Option<(SharedInput<'_, '_>, usize)>,
     ) -> PyResult<Py<PyAny>> {
-        let common = CommonParts::new(py, record, shared)?;
         let method = method_bytes(py, record.method()).into_any();
         let target = bytes_of(py, record.target());
-        new_message(py, &REQUEST_TYPE, method, target, common)
+        new_message(py, &REQUEST_TYPE, method, target, record, shared)
     }
 }
 
@@ -767,9 +721,8 @@ impl FromRecord for Response {
         record: &MessageRecord,
         shared: Option<(SharedInput<'_, '_>, usize)>,
     ) -> PyResult<Py<PyAny>> {
-        let common = CommonParts::new(py, record, shared)?;
         let status = record.status().into_pyobject(py)?.into_any().unbind();
         let reason = bytes_of(py, record.reason());
-        new_message(py, &RESPONSE_TYPE, status, reason, common)
+        new_message(py, &RESPONSE_TYPE, status, reason, record, shared)
     }
 }
