@@ -87,11 +87,19 @@ impl<'a> View<'a> {
     }
 
     fn first(&self, name: &[u8]) -> Option<Span> {
-        let area = self.area;
         self.fields
             .iter()
-            .find(|f| same_name(f.name.of(area), name))
+            .find(|f| same_name(self.bytes(f.name), name))
             .map(|f| f.value)
+    }
+
+    /// The bytes of `span` (spans come from the collector and always lie in
+    /// the area; this never panics either way, so slot fast paths may use it).
+    #[inline]
+    fn bytes(&self, span: Span) -> &'a [u8] {
+        self.area
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
     }
 
     fn items_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
@@ -292,7 +300,44 @@ unsafe extern "C" fn headers_getitem(
     key: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
     // SAFETY: a slot of the Headers class, called attached on an instance
-    // with a live key.
+    // with a live key. The fast path (an exact `str` key that is present,
+    // as in `h["host"]`) calls nothing that can panic; it reads the key's
+    // UTF-8 form (kept with the str) and returns a new bytes or NULL with an
+    // exception set. Everything else goes through the guarded general path.
+    unsafe {
+        if ffi::PyUnicode_CheckExact(key) != 0 {
+            let mut len: ffi::Py_ssize_t = 0;
+            let data = ffi::PyUnicode_AsUTF8AndSize(key, &mut len);
+            if !data.is_null() {
+                let name = std::slice::from_raw_parts(data.cast::<u8>(), len as usize);
+                let view = View::of(object);
+                if let Some(span) = view.first(name) {
+                    let value = view.bytes(span);
+                    return ffi::PyBytes_FromStringAndSize(
+                        value.as_ptr().cast(),
+                        value.len() as ffi::Py_ssize_t,
+                    );
+                }
+            } else {
+                ffi::PyErr_Clear();
+            }
+        }
+        headers_getitem_general(object, key)
+    }
+}
+
+/// `h[key]` for any key: other key types, missing names (KeyError), and
+/// a `str` that has no UTF-8 form (the error is raised again here).
+///
+/// # Safety
+/// As for `headers_getitem`.
+#[cold]
+#[inline(never)]
+unsafe fn headers_getitem_general(
+    object: *mut ffi::PyObject,
+    key: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: forwarded from the slot (attached, live instance and key).
     unsafe {
         guarded(ptr::null_mut(), |py| {
             let view = View::of(object);
