@@ -136,10 +136,17 @@ impl<'a> View<'a> {
     }
 }
 
-/// ASCII case-insensitive equality, rejecting on length first.
+/// ASCII case-insensitive equality, rejecting on length first. Equal bytes
+/// (most of them, as lookups mostly differ from the wire in the case of a
+/// letter or two) cost one compare; only unequal ones are checked for being
+/// the two cases of one letter.
 #[inline]
 fn same_name(name: &[u8], key: &[u8]) -> bool {
-    name.len() == key.len() && name.eq_ignore_ascii_case(key)
+    name.len() == key.len()
+        && name
+            .iter()
+            .zip(key)
+            .all(|(&a, &b)| a == b || (a ^ b == 0x20 && (a | 0x20).wrapping_sub(b'a') < 26))
 }
 
 /// The bytes a header-name argument stands for: `str` and `bytes` are read
@@ -620,4 +627,23 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
         rawtype::create_type(py, c"octonaut.http.Headers", FIELDS_AT, slots).map(Bound::unbind)
     })?;
     module.add("Headers", class.bind(py))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_name;
+
+    #[test]
+    fn same_name_is_eq_ignore_ascii_case() {
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let (a, b) = ([b'x', a, b'Y'], [b'X', b, b'y']);
+                assert_eq!(same_name(&a, &b), a.eq_ignore_ascii_case(&b), "{a:?} {b:?}");
+            }
+        }
+        assert!(same_name(b"Content-Length", b"content-length"));
+        assert!(!same_name(b"Content-Length", b"content-lengt"));
+        assert!(!same_name(b"Hos^", b"Hos~") && !same_name(b"@", b"`"));
+        assert!(same_name(b"", b""));
+    }
 }
