@@ -24,7 +24,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyList, PyModule, PyString, PyTuple, PyType};
 
-use super::message::{bytes_of, name_bytes, Area, LazyObject};
+use super::message::{bytes_of, name_bytes, LazyObject};
 use super::rawtype::{self, guarded};
 
 /// The fixed part of a `Headers` instance; `len` fields follow it.
@@ -203,18 +203,6 @@ unsafe fn name_arg<'k>(
         .ok_or_else(|| PyTypeError::new_err("header names are str or bytes"))
 }
 
-/// A new `Headers` over `fields`, whose spans index into `area`.
-pub(crate) fn new_headers<'py>(
-    py: Python<'py>,
-    area: Area,
-    fields: &[Field],
-) -> PyResult<Bound<'py, PyAny>> {
-    let bytes = area.bytes.into_bound(py);
-    let view = bytes.as_bytes().get(area.base..).unwrap_or_default();
-    let view = (view.as_ptr(), view.len());
-    new_headers_over(py, bytes, view, fields)
-}
-
 /// A new `Headers` over `fields` whose spans index into the same area as
 /// those of `headers` (a message's trailers, next to its headers).
 ///
@@ -236,7 +224,10 @@ pub(crate) unsafe fn new_headers_beside<'py>(
 
 /// A new `Headers` over `fields`, whose spans index into `view`, a range of
 /// the buffer of `bytes` (which the new object keeps).
-fn new_headers_over<'py>(
+///
+/// # Safety
+/// `view` (address and length) must lie in the buffer of `bytes`.
+pub(crate) unsafe fn new_headers_over<'py>(
     py: Python<'py>,
     bytes: Bound<'py, PyBytes>,
     view: (*const u8, usize),

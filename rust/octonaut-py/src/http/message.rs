@@ -31,7 +31,7 @@ use pyo3::types::{PyBytes, PyModule, PyString, PyType};
 use std::ffi::CStr;
 use std::ptr;
 
-use super::headers::{self, header_count, new_headers, new_headers_beside};
+use super::headers::{self, header_count, new_headers_beside, new_headers_over};
 use super::rawtype;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
@@ -293,19 +293,13 @@ pub(crate) fn version_str(py: Python<'_>, version: (u8, u8)) -> Bound<'_, PyStri
     }
 }
 
-/// Where a message's bytes live: a `bytes` object and the offset of the
-/// record's byte area in it (0 for a copy; the head's position when the
-/// message shares the fed `bytes`).
-pub(crate) struct Area {
-    pub(crate) bytes: Py<PyBytes>,
-    pub(crate) base: usize,
-}
-
 /// Where a record's byte area can come from without a copy: the fed
 /// `bytes` and the offset of the parse call's input in it.
 #[derive(Clone, Copy)]
 pub(crate) struct SharedInput<'a, 'py> {
     pub(crate) bytes: &'a Bound<'py, PyBytes>,
+    /// The buffer of `bytes`.
+    pub(crate) data: &'a [u8],
     pub(crate) offset: usize,
 }
 
@@ -637,17 +631,21 @@ fn new_message(
     record: &MessageRecord,
     shared: Option<(SharedInput<'_, '_>, usize)>,
 ) -> PyResult<Py<PyAny>> {
-    let area = match shared {
-        Some((input, area_at)) => Area {
-            bytes: input.bytes.clone().unbind(),
-            base: input.offset + area_at,
-        },
-        None => Area {
-            bytes: PyBytes::new(py, record.area()).unbind(),
-            base: 0,
-        },
+    let (area_bytes, area) = match shared {
+        Some((input, area_at)) => {
+            let area = input.data.get(input.offset + area_at..).unwrap_or_default();
+            (input.bytes.clone(), (area.as_ptr(), area.len()))
+        }
+        None => {
+            let copy = PyBytes::new(py, record.area());
+            let area = copy.as_bytes();
+            let area = (area.as_ptr(), area.len());
+            (copy, area)
+        }
     };
-    let headers = new_headers(py, area, record.headers())?;
+    // SAFETY: `area` is the buffer (from an offset) of `area_bytes`, a
+    // `bytes` whose buffer never moves or changes while it lives.
+    let headers = unsafe { new_headers_over(py, area_bytes, area, record.headers())? };
     let body = bytes_of(py, record.body());
     let info = record.info();
     let class = class.get(py).ok_or_else(|| {
