@@ -31,6 +31,8 @@ def test_classes_are_final_and_made_only_by_parsers(cls: type) -> None:
     with pytest.raises(TypeError):
         cls()
     with pytest.raises(TypeError):
+        object.__new__(cls)  # would otherwise make an instance with no fields set
+    with pytest.raises(TypeError):
         type("Sub", (cls,), {})
 
 
