@@ -6,30 +6,36 @@
 //! case), the message shares that object at an offset: no copy and no
 //! allocation (feeds over 64 KiB are copied, so a kept message never pins a
 //! large buffer). Otherwise the area is copied into a new `bytes` once.
-//! Beyond that, building a message costs a compact span table (16 bytes per
-//! field, stored inside the `Headers` object up to 16 fields, boxed beyond),
-//! the target and body `bytes` (a shared empty one for most bodies) and the
-//! pyclass instances themselves (`frozen`, with free lists). The attributes
-//! every caller reads (method, target, version, headers, body, flags) are
-//! made up front and stored as `Py` fields that PyO3 exposes as struct
-//! members, so reading one never calls into Rust; header values, the
-//! iteration list and `.trailers` are made on first access (and the latter
-//! two cached, without `PyOnceLock::get_or_init`, whose GIL round trip would
-//! cost more than the whole message). Well-known methods, versions and
-//! header names come from interned objects. Headers look names up by a
-//! linear, ASCII case-insensitive scan of the span table, which beats
+//! Beyond that, building a message costs the target and body `bytes` (a
+//! shared empty one for most bodies) and two instances, the message and its
+//! `Headers` (which holds the span table, see [`headers`](super::headers)),
+//! both declared on the C API ([`rawtype`](super::rawtype)), which makes and
+//! frees them for a fraction of PyO3's cost. The object attributes (method, target, headers, body)
+//! are made up front and stored as object fields exposed as read-only
+//! struct members, so reading one never calls into Rust; the plain values
+//! (version, flags, content length) are kept as Rust values and handed out
+//! by getters as interned or singleton objects, so they need no reference
+//! counting when a message is made or freed. Header values, the iteration
+//! list and `.trailers` are made on first access (and the latter two cached,
+//! without `PyOnceLock::get_or_init`, whose GIL round trip would cost more
+//! than the whole message). Well-known methods, versions and header names
+//! come from interned objects. Headers look names up by a linear, ASCII
+//! case-insensitive scan of the span table, which beats
 //! hashing for the few fields a message has (`max_headers` bounds it).
 
-use octonaut_core::http::message::{Field, MessageRecord, Span};
-use pyo3::exceptions::{PyKeyError, PyTypeError};
+use octonaut_core::http::message::{Field, MessageRecord};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyList, PyString};
+use pyo3::types::{PyBytes, PyModule, PyString, PyType};
+use std::ffi::CStr;
 use std::ptr;
+
+use super::headers::{self, header_count, new_headers_beside, new_headers_over};
+use super::rawtype;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-/// Interned `bytes` objects for the standard methods and common header names,
+/// Interned `bytes` objects for common header names,
 /// found through an open-addressing hash index built at compile time (one
 /// probe and one comparison for a hit, usually one probe for a miss).
 struct Interned {
@@ -65,9 +71,28 @@ const fn build_index(table: &[&[u8]]) -> [u8; BUCKETS] {
     index
 }
 
-const METHODS: &[&[u8]] = &[
+/// The standard methods, in the order [`method_index`] numbers them.
+const METHODS: [&[u8]; 9] = [
     b"GET", b"POST", b"PUT", b"HEAD", b"DELETE", b"OPTIONS", b"PATCH", b"CONNECT", b"TRACE",
 ];
+
+/// The position of a standard method in [`METHODS`]: a length switch and a
+/// few byte compares, cheaper than the hashed [`Interned`] lookup.
+#[inline]
+fn method_index(method: &[u8]) -> Option<usize> {
+    Some(match method {
+        b"GET" => 0,
+        b"POST" => 1,
+        b"PUT" => 2,
+        b"HEAD" => 3,
+        b"DELETE" => 4,
+        b"OPTIONS" => 5,
+        b"PATCH" => 6,
+        b"CONNECT" => 7,
+        b"TRACE" => 8,
+        _ => return None,
+    })
+}
 
 const HEADER_NAMES: &[&[u8]] = &[
     b"Host",
@@ -161,7 +186,8 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-static INTERNED_METHODS: Interned = Interned::new(METHODS);
+static INTERNED_METHODS: [PyOnceLock<Py<PyBytes>>; METHODS.len()] =
+    [const { PyOnceLock::new() }; METHODS.len()];
 static INTERNED_NAMES: Interned = Interned::new(HEADER_NAMES);
 static EMPTY_BYTES: PyOnceLock<Py<PyBytes>> = PyOnceLock::new();
 
@@ -170,17 +196,17 @@ static EMPTY_BYTES: PyOnceLock<Py<PyBytes>> = PyOnceLock::new();
 /// atomic load and making it one compare-and-swap, with no lock and no
 /// detach from the interpreter: a thread racing on the same cell may build
 /// the value too, and then drops its own (equal) copy.
-struct LazyObject(AtomicPtr<ffi::PyObject>);
+pub(crate) struct LazyObject(AtomicPtr<ffi::PyObject>);
 
 impl LazyObject {
-    const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         LazyObject(AtomicPtr::new(ptr::null_mut()))
     }
 
     /// The kept object, made by `make` if there is none yet. `make` must
     /// always return an object of type `T` (the cell stores it untyped).
     #[inline]
-    fn get_or_make<'py, T>(
+    pub(crate) fn get_or_make<'py, T>(
         &self,
         py: Python<'py>,
         make: impl FnOnce() -> PyResult<Bound<'py, T>>,
@@ -244,12 +270,15 @@ pub(crate) fn bytes_of(py: Python<'_>, data: &[u8]) -> Py<PyBytes> {
 
 /// A method `bytes`, interned for the standard methods.
 pub(crate) fn method_bytes(py: Python<'_>, method: &[u8]) -> Py<PyBytes> {
-    INTERNED_METHODS
-        .get(py, method)
-        .unwrap_or_else(|| PyBytes::new(py, method).unbind())
+    match method_index(method) {
+        Some(index) => INTERNED_METHODS[index]
+            .get_or_init(py, || PyBytes::new(py, METHODS[index]).unbind())
+            .clone_ref(py),
+        None => PyBytes::new(py, method).unbind(),
+    }
 }
 
-fn name_bytes(py: Python<'_>, name: &[u8]) -> Py<PyBytes> {
+pub(crate) fn name_bytes(py: Python<'_>, name: &[u8]) -> Py<PyBytes> {
     INTERNED_NAMES
         .get(py, name)
         .unwrap_or_else(|| PyBytes::new(py, name).unbind())
@@ -264,408 +293,416 @@ pub(crate) fn version_str(py: Python<'_>, version: (u8, u8)) -> Bound<'_, PyStri
     }
 }
 
-/// The bytes a header-name argument (`str` or bytes-like) stands for.
-fn name_arg<'a>(name: &'a Bound<'_, PyAny>) -> PyResult<std::borrow::Cow<'a, [u8]>> {
-    if let Ok(bytes) = name.cast::<PyBytes>() {
-        return Ok(std::borrow::Cow::Borrowed(bytes.as_bytes()));
-    }
-    if let Ok(text) = name.cast::<PyString>() {
-        return Ok(std::borrow::Cow::Borrowed(text.to_str()?.as_bytes()));
-    }
-    if let Ok(bytes) = name.extract::<Vec<u8>>() {
-        return Ok(std::borrow::Cow::Owned(bytes));
-    }
-    Err(PyTypeError::new_err("header names are str or bytes"))
-}
-
-/// Fields stored inline in the Python object up to this many (one malloc
-/// less per message for typical requests); more go to the heap.
-const INLINE_FIELDS: usize = 16;
-
-/// A message's span table: inline for the common sizes, boxed beyond.
-// The inline variant is large on purpose: it lives inside the Python object,
-// which saves a malloc/free pair per message.
-#[allow(clippy::large_enum_variant)]
-enum FieldTable {
-    Inline {
-        len: u8,
-        fields: [Field; INLINE_FIELDS],
-    },
-    Heap(Box<[Field]>),
-}
-
-impl FieldTable {
-    fn from_slice(fields: &[Field]) -> Self {
-        if fields.len() <= INLINE_FIELDS {
-            let mut inline = [Field::default(); INLINE_FIELDS];
-            inline[..fields.len()].copy_from_slice(fields);
-            FieldTable::Inline {
-                len: fields.len() as u8,
-                fields: inline,
-            }
-        } else {
-            FieldTable::Heap(fields.into())
-        }
-    }
-}
-
-impl std::ops::Deref for FieldTable {
-    type Target = [Field];
-
-    #[inline]
-    fn deref(&self) -> &[Field] {
-        match self {
-            FieldTable::Inline { len, fields } => &fields[..*len as usize],
-            FieldTable::Heap(fields) => fields,
-        }
-    }
-}
-
-/// A case-insensitive multimap of header (or trailer) fields, in wire order.
-///
-/// `h["host"]` / `h[b"Host"]` give the first value (KeyError if absent),
-/// `h.get(name, default=None)`, `h.getall(name)` every value, iteration
-/// yields `(name, value)` bytes pairs. Values are created when touched.
-#[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Headers")]
-pub struct Headers {
-    area: Area,
-    fields: FieldTable,
-    items: LazyObject,
-}
-
-impl Headers {
-    fn new(area: Area, fields: &[Field]) -> Self {
-        Headers {
-            area,
-            fields: FieldTable::from_slice(fields),
-            items: LazyObject::new(),
-        }
-    }
-
-    fn first(&self, py: Python<'_>, name: &[u8]) -> Option<Span> {
-        let area = self.area.get(py);
-        self.fields
-            .iter()
-            .find(|f| f.name.of(area).eq_ignore_ascii_case(name))
-            .map(|f| f.value)
-    }
-
-    fn items_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        self.items.get_or_make(py, || {
-            let area = self.area.get(py);
-            let len = self.fields.len() as ffi::Py_ssize_t;
-            // SAFETY: PyList_New returns a new reference, or NULL with an
-            // exception set; its slots start NULL, which dealloc tolerates if
-            // we bail out half-way.
-            let list = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyList_New(len))? };
-            for (index, field) in self.fields.iter().enumerate() {
-                let name = name_bytes(py, field.name.of(area)).into_bound(py);
-                let value = bytes_of(py, field.value.of(area)).into_bound(py);
-                // SAFETY: PyTuple_Pack takes `n` object pointers (alive here,
-                // held by `name` and `value`) and returns a new tuple holding
-                // its own references, or NULL with an exception set. One call
-                // is cheaper than PyTuple_New and two checked SetItems.
-                let pair = unsafe {
-                    Bound::from_owned_ptr_or_err(
-                        py,
-                        ffi::PyTuple_Pack(2, name.as_ptr(), value.as_ptr()),
-                    )?
-                };
-                // SAFETY: `list` is a fresh list of `len` slots and
-                // `index < len`; SetItem steals the reference `into_ptr` hands
-                // over, and cannot fail for an in-range index of a list.
-                unsafe {
-                    ffi::PyList_SetItem(list.as_ptr(), index as ffi::Py_ssize_t, pair.into_ptr());
-                }
-            }
-            // SAFETY: `list` came from PyList_New.
-            Ok(unsafe { list.cast_into_unchecked::<PyList>() })
-        })
-    }
-}
-
-#[pymethods]
-impl Headers {
-    fn __len__(&self) -> usize {
-        self.fields.len()
-    }
-
-    fn __getitem__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<Py<PyBytes>> {
-        let key = name_arg(name)?;
-        match self.first(py, &key) {
-            Some(span) => Ok(bytes_of(py, span.of(self.area.get(py)))),
-            None => Err(PyKeyError::new_err(name.clone().unbind())),
-        }
-    }
-
-    fn __contains__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<bool> {
-        let Ok(key) = name_arg(name) else {
-            return Ok(false);
-        };
-        Ok(self.first(py, &key).is_some())
-    }
-
-    /// The first value of `name`, or `default`.
-    #[pyo3(signature = (name, default = None))]
-    fn get(
-        &self,
-        py: Python<'_>,
-        name: &Bound<'_, PyAny>,
-        default: Option<Py<PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
-        let key = name_arg(name)?;
-        Ok(match self.first(py, &key) {
-            Some(span) => bytes_of(py, span.of(self.area.get(py))).into_any(),
-            None => default.unwrap_or_else(|| py.None()),
-        })
-    }
-
-    /// Every value of `name`, in wire order (an empty list if absent).
-    fn getall<'py>(
-        &self,
-        py: Python<'py>,
-        name: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let key = name_arg(name)?;
-        let area = self.area.get(py);
-        let values = self
-            .fields
-            .iter()
-            .filter(|f| f.name.of(area).eq_ignore_ascii_case(&key))
-            .map(|f| bytes_of(py, f.value.of(area)));
-        PyList::new(py, values)
-    }
-
-    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.items_list(py)?
-            .into_any()
-            .try_iter()
-            .map(Bound::into_any)
-    }
-
-    /// `(name, value)` pairs in wire order (a new list).
-    fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self.items_list(py)?;
-        PyList::new(py, items.iter())
-    }
-
-    /// Field names in wire order (repeated names repeat).
-    fn keys<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let area = self.area.get(py);
-        PyList::new(
-            py,
-            self.fields.iter().map(|f| name_bytes(py, f.name.of(area))),
-        )
-    }
-
-    /// Field values in wire order.
-    fn values<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let area = self.area.get(py);
-        PyList::new(
-            py,
-            self.fields.iter().map(|f| bytes_of(py, f.value.of(area))),
-        )
-    }
-
-    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        let Ok(other) = other.cast::<Headers>() else {
-            return Ok(false);
-        };
-        let other = other.get();
-        let a = self.area.get(py);
-        let b = other.area.get(py);
-        Ok(self.fields.len() == other.fields.len()
-            && self
-                .fields
-                .iter()
-                .zip(other.fields.iter())
-                .all(|(x, y)| x.name.of(a) == y.name.of(b) && x.value.of(a) == y.value.of(b)))
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let items = self.items_list(py)?;
-        Ok(format!("Headers({})", items.repr()?))
-    }
-}
-
-/// Where a message's bytes live: a `bytes` object and the offset of the
-/// record's byte area in it (0 for a copy; the head's position when the
-/// message shares the fed `bytes`).
-pub(crate) struct Area {
-    bytes: Py<PyBytes>,
-    base: usize,
-}
-
-impl Area {
-    /// The record's byte area (every span indexes into this).
-    #[inline]
-    fn get<'a>(&'a self, py: Python<'a>) -> &'a [u8] {
-        &self.bytes.bind(py).as_bytes()[self.base..]
-    }
-
-    fn clone_ref(&self, py: Python<'_>) -> Area {
-        Area {
-            bytes: self.bytes.clone_ref(py),
-            base: self.base,
-        }
-    }
-}
-
 /// Where a record's byte area can come from without a copy: the fed
 /// `bytes` and the offset of the parse call's input in it.
 #[derive(Clone, Copy)]
 pub(crate) struct SharedInput<'a, 'py> {
     pub(crate) bytes: &'a Bound<'py, PyBytes>,
+    /// The buffer of `bytes`.
+    pub(crate) data: &'a [u8],
     pub(crate) offset: usize,
 }
 
-/// The attributes requests and responses share, built once per message.
-struct CommonParts {
-    version: Py<PyString>,
-    headers: Py<Headers>,
-    body: Py<PyBytes>,
-    keep_alive: Py<PyBool>,
-    upgrade: Py<PyBool>,
-    content_length: Py<PyAny>,
-    chunked: Py<PyBool>,
-    area: Area,
-    trailer_fields: Box<[Field]>,
+/// The plain-value attributes of a message, kept as Rust values and turned
+/// into objects when read (`True`/`False`/`None` and the interned versions
+/// cost nothing to hand out), so making and freeing a message takes no
+/// reference counting for them.
+#[derive(Clone, Copy)]
+struct Facts {
+    version: (u8, u8),
+    keep_alive: bool,
+    upgrade: bool,
+    chunked: bool,
+    content_length: Option<u64>,
 }
 
-impl CommonParts {
-    /// `area_at`: the offset of the record's area in `shared`, when the
-    /// collector says it lies there; the area is then shared, not copied.
-    fn new(
-        py: Python<'_>,
-        record: &MessageRecord,
-        shared: Option<(SharedInput<'_, '_>, usize)>,
-    ) -> PyResult<Self> {
-        let area = match shared {
-            Some((input, area_at)) => Area {
-                bytes: input.bytes.clone().unbind(),
-                base: input.offset + area_at,
-            },
-            None => Area {
-                bytes: PyBytes::new(py, record.area()).unbind(),
-                base: 0,
-            },
-        };
-        let info = record.info();
-        let headers = Py::new(py, Headers::new(area.clone_ref(py), record.headers()))?;
-        let content_length = match info.content_length {
-            Some(length) => length.into_pyobject(py)?.into_any().unbind(),
-            None => py.None(),
-        };
-        Ok(CommonParts {
-            version: version_str(py, record.version()).unbind(),
-            headers,
-            body: bytes_of(py, record.body()),
-            keep_alive: PyBool::new(py, info.keep_alive).to_owned().unbind(),
-            upgrade: PyBool::new(py, info.upgrade).to_owned().unbind(),
-            content_length,
-            chunked: PyBool::new(py, info.chunked).to_owned().unbind(),
-            area,
-            trailer_fields: record.trailers().into(),
+/// The fields of a `Request` or `Response` after the object header. Every
+/// pointer is a strong reference, released on drop (in `tp_dealloc`).
+#[repr(C)]
+struct MessageFields {
+    /// `method` of a request, `status` of a response.
+    first: *mut ffi::PyObject,
+    /// `target` of a request, `reason` of a response.
+    second: *mut ffi::PyObject,
+    headers: *mut ffi::PyObject,
+    body: *mut ffi::PyObject,
+    facts: Facts,
+    trailer_fields: Box<[Field]>,
+    trailers: LazyObject,
+}
+
+impl Drop for MessageFields {
+    fn drop(&mut self) {
+        for object in [self.first, self.second, self.headers, self.body] {
+            // SAFETY: each field is a strong reference this object owns; it
+            // is dropped only by `message_dealloc`, which the interpreter
+            // calls while attached.
+            unsafe { ffi::Py_DecRef(object) };
+        }
+    }
+}
+
+/// A `Request` or `Response` instance (see [`rawtype`](super::rawtype)).
+#[repr(C)]
+struct MessageObject {
+    header: ffi::PyObject,
+    fields: MessageFields,
+}
+
+/// The fields of `object`, a `Request` or `Response` instance.
+///
+/// # Safety
+/// `object` must be a live instance of one of the two message classes.
+unsafe fn message_fields<'a>(object: *mut ffi::PyObject) -> &'a MessageFields {
+    // SAFETY: instances of the message classes are `MessageObject`s whose
+    // fields were all written before the object was handed out (caller).
+    unsafe { &(*object.cast::<MessageObject>()).fields }
+}
+
+/// A borrowed field of a message as a `Bound` of type `T`.
+///
+/// # Safety
+/// `object` must be a live object of type `T`.
+unsafe fn field<'py, T>(py: Python<'py>, object: *mut ffi::PyObject) -> Bound<'py, T> {
+    // SAFETY: `object` is live and a `T` (caller); the Bound takes its own
+    // reference.
+    unsafe { Bound::from_borrowed_ptr(py, object).cast_into_unchecked() }
+}
+
+unsafe extern "C" fn message_dealloc(object: *mut ffi::PyObject) {
+    // SAFETY: the interpreter calls tp_dealloc once, attached, on an
+    // unreachable instance whose fields are initialised; they are dropped
+    // in place (decrefs and a box free, none of which panic), then the memory
+    // goes back to the allocator it came from.
+    unsafe {
+        std::ptr::drop_in_place(&raw mut (*object.cast::<MessageObject>()).fields);
+        rawtype::free_to(object, Some(&FREE_MESSAGES));
+    }
+}
+
+unsafe extern "C" fn message_trailers(
+    object: *mut ffi::PyObject,
+    _closure: *mut std::ffi::c_void,
+) -> *mut ffi::PyObject {
+    // SAFETY: a getter of the message classes, called attached on one of
+    // their instances.
+    unsafe {
+        rawtype::guarded(ptr::null_mut(), |py| {
+            let fields = message_fields(object);
+            let trailers = fields.trailers.get_or_make(py, || {
+                // Trailers index into the same area as the headers.
+                new_headers_beside(py, fields.headers, &fields.trailer_fields)
+            })?;
+            Ok(trailers.into_ptr())
         })
     }
 }
 
-/// The trailers of a message, made on first access.
-fn trailers_of(
-    py: Python<'_>,
-    cell: &LazyObject,
-    area: &Area,
-    fields: &[Field],
-) -> PyResult<Py<Headers>> {
-    cell.get_or_make(py, || {
-        Bound::new(py, Headers::new(area.clone_ref(py), fields))
-    })
-    .map(Bound::unbind)
+/// `True` or `False`, as a new reference.
+fn bool_object(value: bool) -> *mut ffi::PyObject {
+    // SAFETY: True and False are static objects; Py_NewRef hands out a new
+    // reference (the callers run attached, as getters).
+    unsafe {
+        ffi::Py_NewRef(if value {
+            ffi::Py_True()
+        } else {
+            ffi::Py_False()
+        })
+    }
 }
 
-/// Declares a message pyclass with the attributes every message has. They
-/// are plain `Py` fields read through `#[pyo3(get)]`, which PyO3 turns into
-/// struct members on frozen classes: reading one is a pointer load in the
-/// interpreter, with no call into Rust.
-macro_rules! message_class {
-    ($(#[$meta:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty,)* }) => {
-        $(#[$meta])*
-        pub struct $name {
-            $($(#[$field_meta])* $field: $ty,)*
-            /// `"1.1"` or `"1.0"`.
-            #[pyo3(get)]
-            version: Py<PyString>,
-            /// The header fields.
-            #[pyo3(get)]
-            headers: Py<Headers>,
-            /// The body, de-chunked.
-            #[pyo3(get)]
-            body: Py<PyBytes>,
-            /// Whether the connection stays open after this message.
-            #[pyo3(get)]
-            keep_alive: Py<PyBool>,
-            /// Whether this message switches protocols (Upgrade, CONNECT, or
-            /// a 101 / 2xx-to-CONNECT response): the bytes after it are in
-            /// the parser's `.unparsed`.
-            #[pyo3(get)]
-            upgrade: Py<PyBool>,
-            /// The Content-Length header's value, or None.
-            #[pyo3(get)]
-            content_length: Py<PyAny>,
-            /// Whether the body was chunked.
-            #[pyo3(get)]
-            chunked: Py<PyBool>,
-            area: Area,
-            trailer_fields: Box<[Field]>,
-            trailers: LazyObject,
-        }
-
-        impl $name {
-            fn with_common(common: CommonParts, $($field: $ty,)*) -> Self {
-                $name {
-                    $($field,)*
-                    version: common.version,
-                    headers: common.headers,
-                    body: common.body,
-                    keep_alive: common.keep_alive,
-                    upgrade: common.upgrade,
-                    content_length: common.content_length,
-                    chunked: common.chunked,
-                    area: common.area,
-                    trailer_fields: common.trailer_fields,
-                    trailers: LazyObject::new(),
-                }
-            }
-
-            fn header_count(&self) -> usize {
-                self.headers.get().fields.len()
-            }
+/// Declares the getter of a `bool` fact.
+macro_rules! bool_getter {
+    ($name:ident, $fact:ident) => {
+        unsafe extern "C" fn $name(
+            object: *mut ffi::PyObject,
+            _closure: *mut std::ffi::c_void,
+        ) -> *mut ffi::PyObject {
+            // SAFETY: a getter of the message classes, called attached on
+            // one of their instances.
+            bool_object(unsafe { message_fields(object) }.facts.$fact)
         }
     };
 }
 
-message_class! {
-    /// A complete HTTP request.
-    #[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Request")]
-    Request {
-        /// The method, e.g. `b"GET"`.
-        #[pyo3(get)]
-        method: Py<PyBytes>,
-        /// The request-target as received, e.g. `b"/index.html?q=1"`.
-        #[pyo3(get)]
-        target: Py<PyBytes>,
+bool_getter!(message_keep_alive, keep_alive);
+bool_getter!(message_upgrade, upgrade);
+bool_getter!(message_chunked, chunked);
+
+unsafe extern "C" fn message_content_length(
+    object: *mut ffi::PyObject,
+    _closure: *mut std::ffi::c_void,
+) -> *mut ffi::PyObject {
+    // SAFETY: a getter of the message classes, called attached on one of
+    // their instances; PyLong_FromUnsignedLongLong returns a new reference
+    // or NULL with an exception set, which is what a getter returns.
+    unsafe {
+        match message_fields(object).facts.content_length {
+            Some(length) => ffi::PyLong_FromUnsignedLongLong(length),
+            None => ffi::Py_NewRef(ffi::Py_None()),
+        }
     }
 }
 
+unsafe extern "C" fn message_version(
+    object: *mut ffi::PyObject,
+    _closure: *mut std::ffi::c_void,
+) -> *mut ffi::PyObject {
+    // SAFETY: a getter of the message classes, called attached on one of
+    // their instances.
+    unsafe {
+        rawtype::guarded(ptr::null_mut(), |py| {
+            let version = message_fields(object).facts.version;
+            Ok(version_str(py, version).into_ptr())
+        })
+    }
+}
+
+/// The header count, version and body length for a `__repr__`.
+fn repr_common(py: Python<'_>, fields: &MessageFields) -> PyResult<(String, usize, usize)> {
+    // SAFETY: `headers` and `body` hold a Headers and a bytes (written by
+    // `new_message` from typed handles).
+    let (headers, body) = unsafe {
+        (
+            header_count(fields.headers),
+            field::<PyBytes>(py, fields.body),
+        )
+    };
+    let version = version_str(py, fields.facts.version);
+    Ok((
+        version.to_cow()?.into_owned(),
+        headers,
+        body.as_bytes().len(),
+    ))
+}
+
+unsafe extern "C" fn request_repr(object: *mut ffi::PyObject) -> *mut ffi::PyObject {
+    // SAFETY: the `Request` class's tp_repr, called attached on an instance
+    // whose `first`/`second` are the method and target bytes.
+    unsafe {
+        rawtype::guarded(ptr::null_mut(), |py| {
+            let fields = message_fields(object);
+            let (version, headers, body) = repr_common(py, fields)?;
+            let method = field::<PyBytes>(py, fields.first);
+            let target = field::<PyBytes>(py, fields.second);
+            let text = format!(
+                "<Request {} {} HTTP/{version} headers={headers} body={body}B>",
+                String::from_utf8_lossy(method.as_bytes()),
+                String::from_utf8_lossy(target.as_bytes()),
+            );
+            Ok(PyString::new(py, &text).into_ptr())
+        })
+    }
+}
+
+unsafe extern "C" fn response_repr(object: *mut ffi::PyObject) -> *mut ffi::PyObject {
+    // SAFETY: the `Response` class's tp_repr, called attached on an instance
+    // whose `first`/`second` are the status int and reason bytes.
+    unsafe {
+        rawtype::guarded(ptr::null_mut(), |py| {
+            let fields = message_fields(object);
+            let (version, headers, body) = repr_common(py, fields)?;
+            let status = field::<PyAny>(py, fields.first);
+            let reason = field::<PyBytes>(py, fields.second);
+            let text = format!(
+                "<Response HTTP/{version} {status} {} headers={headers} body={body}B>",
+                String::from_utf8_lossy(reason.as_bytes()),
+            );
+            Ok(PyString::new(py, &text).into_ptr())
+        })
+    }
+}
+
+static REQUEST_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+/// Freed `Request` and `Response` instances (both `MessageObject`s).
+static FREE_MESSAGES: rawtype::FreeList = rawtype::FreeList::new();
+static RESPONSE_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// The read-only attributes of a message class: `first` and `second` are
+/// named per class, the rest are common.
+fn message_members(
+    first: (&'static CStr, &'static CStr),
+    second: (&'static CStr, &'static CStr),
+) -> *mut std::ffi::c_void {
+    macro_rules! at {
+        ($field:ident) => {
+            std::mem::offset_of!(MessageObject, fields.$field)
+        };
+    }
+    rawtype::members(&[
+        (first.0, at!(first), first.1),
+        (second.0, at!(second), second.1),
+        (c"headers", at!(headers), c"The header fields."),
+        (c"body", at!(body), c"The body, de-chunked."),
+    ])
+}
+
+/// The slots of a message class.
+fn message_slots(
+    doc: &'static CStr,
+    members: *mut std::ffi::c_void,
+    repr: unsafe extern "C" fn(*mut ffi::PyObject) -> *mut ffi::PyObject,
+) -> Vec<ffi::PyType_Slot> {
+    let getters = rawtype::getters(&[
+        (
+            c"trailers",
+            message_trailers,
+            c"The trailer fields of a chunked body (empty otherwise).",
+        ),
+        (c"version", message_version, c"\"1.1\" or \"1.0\"."),
+        (
+            c"keep_alive",
+            message_keep_alive,
+            c"Whether the connection stays open after this message.",
+        ),
+        (
+            c"upgrade",
+            message_upgrade,
+            c"Whether this message switches protocols (Upgrade, CONNECT, or a 101 / 2xx-to-CONNECT response): the bytes after it are in the parser's `.unparsed`.",
+        ),
+        (
+            c"content_length",
+            message_content_length,
+            c"The Content-Length header's value, or None.",
+        ),
+        (c"chunked", message_chunked, c"Whether the body was chunked."),
+    ]);
+    vec![
+        rawtype::slot(ffi::Py_tp_doc, doc.as_ptr() as *mut _),
+        rawtype::slot(ffi::Py_tp_dealloc, message_dealloc as *mut _),
+        rawtype::slot(ffi::Py_tp_repr, repr as *mut _),
+        rawtype::slot(ffi::Py_tp_members, members),
+        rawtype::slot(ffi::Py_tp_getset, getters),
+    ]
+}
+
+/// Adds `Headers`, `Request` and `Response` to the module.
+pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    headers::register(module)?;
+    let request = REQUEST_TYPE.get_or_try_init(py, || {
+        let members = message_members(
+            (c"method", c"The method, e.g. `b\"GET\"`."),
+            (
+                c"target",
+                c"The request-target as received, e.g. `b\"/index.html?q=1\"`.",
+            ),
+        );
+        let slots = message_slots(c"A complete HTTP request.", members, request_repr);
+        rawtype::create_type(
+            py,
+            c"octonaut.http.Request",
+            size_of::<MessageObject>(),
+            slots,
+        )
+        .map(Bound::unbind)
+    })?;
+    module.add("Request", request.bind(py))?;
+    let response = RESPONSE_TYPE.get_or_try_init(py, || {
+        let members = message_members(
+            (c"status", c"The status code."),
+            (
+                c"reason",
+                c"The reason phrase, e.g. `b\"OK\"` (may be empty).",
+            ),
+        );
+        let slots = message_slots(c"A complete HTTP response.", members, response_repr);
+        rawtype::create_type(
+            py,
+            c"octonaut.http.Response",
+            size_of::<MessageObject>(),
+            slots,
+        )
+        .map(Bound::unbind)
+    })?;
+    module.add("Response", response.bind(py))?;
+    Ok(())
+}
+
+/// A new instance of the message class in `class` for `record`. `shared`: the fed `bytes` and the
+/// offset of the record's area in it, when the collector says it lies there;
+/// the area is then shared, not copied.
+///
+/// `start_line` makes the two start-line attributes from the message's area:
+/// the record's own area may be empty when the collector left the head in the
+/// shared input (`parse_kept`), so spans are read from `area`, not the record.
+fn new_message(
+    py: Python<'_>,
+    class: &PyOnceLock<Py<PyType>>,
+    record: &MessageRecord,
+    shared: Option<(SharedInput<'_, '_>, usize)>,
+    start_line: impl FnOnce(&[u8]) -> (Py<PyAny>, Py<PyBytes>),
+) -> PyResult<Py<PyAny>> {
+    let (area_bytes, (first, second), area) = match shared {
+        Some((input, area_at)) => {
+            let area = input.data.get(input.offset + area_at..).unwrap_or_default();
+            let parts = start_line(area);
+            (input.bytes.clone(), parts, (area.as_ptr(), area.len()))
+        }
+        None => {
+            let copy = PyBytes::new(py, record.area());
+            let area = copy.as_bytes();
+            let parts = start_line(area);
+            let area = (area.as_ptr(), area.len());
+            (copy, parts, area)
+        }
+    };
+    // SAFETY: `area` is the buffer (from an offset) of `area_bytes`, a
+    // `bytes` whose buffer never moves or changes while it lives.
+    let headers = unsafe { new_headers_over(py, area_bytes, area, record.headers())? };
+    let body = bytes_of(py, record.body());
+    let info = record.info();
+    let class = class.get(py).ok_or_else(|| {
+        pyo3::exceptions::PySystemError::new_err("octonaut.http is not initialised")
+    })?;
+    // SAFETY: `class` is a message class made by `register` with basicsize
+    // `size_of::<MessageObject>()`; the feed that calls this is attached.
+    let object = unsafe {
+        rawtype::alloc_from::<MessageObject>(
+            &FREE_MESSAGES,
+            class.as_ptr().cast(),
+            size_of::<MessageObject>(),
+        )?
+    };
+    let fields = MessageFields {
+        first: first.into_ptr(),
+        second: second.into_ptr(),
+        headers: headers.into_ptr(),
+        body: body.into_ptr(),
+        facts: Facts {
+            version: record.version(),
+            keep_alive: info.keep_alive,
+            upgrade: info.upgrade,
+            chunked: info.chunked,
+            content_length: info.content_length,
+        },
+        trailer_fields: record.trailers().into(),
+        trailers: LazyObject::new(),
+    };
+    // SAFETY: `object` is a fresh, exclusively owned allocation of a
+    // `MessageObject` whose header is set; this initialises the rest, and
+    // the object (one reference) is handed to the returned `Py`.
+    unsafe {
+        (&raw mut (*object).fields).write(fields);
+        Ok(Bound::from_owned_ptr(py, object.cast()).unbind())
+    }
+}
+
+/// `octonaut.http.Request`: built from records by [`FromRecord`].
+pub(crate) struct Request;
+
+/// `octonaut.http.Response`: built from records by [`FromRecord`].
+pub(crate) struct Response;
+
 /// A message class built from a complete record.
-pub(crate) trait FromRecord: Sized {
+pub(crate) trait FromRecord {
     /// The Python object for `record`, sharing `shared` (the fed `bytes` and
     /// the area's offset in it) instead of copying when given.
     fn from_record(
         py: Python<'_>,
         record: &MessageRecord,
         shared: Option<(SharedInput<'_, '_>, usize)>,
-    ) -> PyResult<Py<Self>>;
+    ) -> PyResult<Py<PyAny>>;
 }
 
 impl FromRecord for Request {
@@ -673,46 +710,11 @@ impl FromRecord for Request {
         py: Python<'_>,
         record: &MessageRecord,
         shared: Option<(SharedInput<'_, '_>, usize)>,
-    ) -> PyResult<Py<Request>> {
-        let common = CommonParts::new(py, record, shared)?;
-        // From the message's area (the record's may be left in the input).
-        let area = common.area.get(py);
-        let method = method_bytes(py, record.method_span().of(area));
-        let target = bytes_of(py, record.target_span().of(area));
-        Py::new(py, Request::with_common(common, method, target))
-    }
-}
-
-#[pymethods]
-impl Request {
-    /// The trailer fields of a chunked body (empty otherwise).
-    #[getter]
-    fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
-        trailers_of(py, &self.trailers, &self.area, &self.trailer_fields)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!(
-            "<Request {} {} HTTP/{} headers={} body={}B>",
-            String::from_utf8_lossy(self.method.bind(py).as_bytes()),
-            String::from_utf8_lossy(self.target.bind(py).as_bytes()),
-            self.version.bind(py).to_cow()?,
-            self.header_count(),
-            self.body.bind(py).as_bytes().len(),
-        ))
-    }
-}
-
-message_class! {
-    /// A complete HTTP response.
-    #[pyclass(frozen, freelist = 256, module = "octonaut.http", name = "Response")]
-    Response {
-        /// The status code.
-        #[pyo3(get)]
-        status: Py<PyAny>,
-        /// The reason phrase, e.g. `b"OK"` (may be empty).
-        #[pyo3(get)]
-        reason: Py<PyBytes>,
+    ) -> PyResult<Py<PyAny>> {
+        new_message(py, &REQUEST_TYPE, record, shared, |area| {
+            let method = method_bytes(py, record.method_span().of(area)).into_any();
+            (method, bytes_of(py, record.target_span().of(area)))
+        })
     }
 }
 
@@ -721,30 +723,10 @@ impl FromRecord for Response {
         py: Python<'_>,
         record: &MessageRecord,
         shared: Option<(SharedInput<'_, '_>, usize)>,
-    ) -> PyResult<Py<Response>> {
-        let common = CommonParts::new(py, record, shared)?;
+    ) -> PyResult<Py<PyAny>> {
         let status = record.status().into_pyobject(py)?.into_any().unbind();
-        let reason = bytes_of(py, record.reason_span().of(common.area.get(py)));
-        Py::new(py, Response::with_common(common, status, reason))
-    }
-}
-
-#[pymethods]
-impl Response {
-    /// The trailer fields of a chunked body (empty otherwise).
-    #[getter]
-    fn trailers(&self, py: Python<'_>) -> PyResult<Py<Headers>> {
-        trailers_of(py, &self.trailers, &self.area, &self.trailer_fields)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!(
-            "<Response HTTP/{} {} {} headers={} body={}B>",
-            self.version.bind(py).to_cow()?,
-            self.status.bind(py),
-            String::from_utf8_lossy(self.reason.bind(py).as_bytes()),
-            self.header_count(),
-            self.body.bind(py).as_bytes().len(),
-        ))
+        new_message(py, &RESPONSE_TYPE, record, shared, |area| {
+            (status, bytes_of(py, record.reason_span().of(area)))
+        })
     }
 }
