@@ -269,3 +269,24 @@ def test_a_pure_python_parser_satisfies_the_protocol():
     assert isinstance(words, oh.Parser)
     assert words.feed(b"a b") == [b"a"] and words.feed_eof() == [b"b"]
     assert not isinstance(object(), oh.Parser)
+
+
+@pytest.mark.parametrize("module", ["octonaut", "httptools"])
+def test_response_version_is_known_inside_on_status(module: str) -> None:
+    # httptools (llhttp) reads the version before the status: a protocol may
+    # call get_http_version() from on_status.
+    if module == "httptools":
+        import httptools
+
+        parser_class = httptools.HttpResponseParser
+    else:
+        parser_class = oh.HttpResponseParser
+    seen: list[tuple[str, bytes]] = []
+
+    class Protocol:
+        def on_status(self, status: bytes) -> None:
+            seen.append((parser.get_http_version(), status))
+
+    parser = parser_class(Protocol())
+    parser.feed_data(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")
+    assert seen == [("1.0", b"OK")]

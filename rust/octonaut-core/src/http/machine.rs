@@ -636,7 +636,11 @@ impl Machine {
             After::Idle => self.state = State::Idle,
             After::Closed => self.state = State::Closed,
             After::StartLine => {
-                sink.on_version(1, self.minor);
+                // A response reported its version before its status (as
+                // llhttp does, so `get_http_version()` works in `on_status`).
+                if self.role == Role::Request {
+                    sink.on_version(1, self.minor);
+                }
                 self.new_line(next);
                 self.field_pending = false;
                 self.state = State::LineStart;

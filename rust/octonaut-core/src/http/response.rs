@@ -116,6 +116,11 @@ impl Machine {
         sink: &mut S,
     ) -> Result<usize, ParseError> {
         self.window(pos, input.len())?;
+        if matches!(input[pos], b' ' | b'\r')
+            || (input[pos] == b'\n' && self.lenient.contains(Lenient::BARE_LF))
+        {
+            sink.on_version(1, self.minor);
+        }
         match input[pos] {
             b' ' => {
                 sink.on_status(self.status);

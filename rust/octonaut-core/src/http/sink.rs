@@ -56,7 +56,8 @@ pub trait HttpSink {
     fn on_status(&mut self, code: u16) {}
     /// A fragment of the reason phrase of a response.
     fn on_reason(&mut self, fragment: &[u8]) {}
-    /// The HTTP version, once the start line is complete.
+    /// The HTTP version: in a request once the start line is complete, in a
+    /// response just before [`HttpSink::on_status`].
     fn on_version(&mut self, major: u8, minor: u8) {}
     /// A fragment of a header field name (also used for trailer fields).
     fn on_header_name(&mut self, fragment: &[u8]) {}
