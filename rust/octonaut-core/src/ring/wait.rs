@@ -111,6 +111,14 @@ impl WaitPoint {
         }
     }
 
+    /// This wait point with its spin phase turned off, so every wait that
+    /// is not ready at once sleeps (tests of the futex path).
+    #[cfg(all(test, not(loom)))]
+    fn without_spin(mut self) -> Self {
+        self.spin.limit = Duration::ZERO;
+        self
+    }
+
     /// The backend in use ([`Wakeup::Futex`] or [`Wakeup::Condvar`]).
     pub fn wakeup(&self) -> Wakeup {
         match self.sleeper {
@@ -235,14 +243,18 @@ impl WaitPoint {
 ///
 /// Adaptive, so that it never costs much when the other side is not running
 /// (descheduled, sharing our core, or busy elsewhere): each spin that times
-/// out doubles the number of following waits that skip spinning (up to
-/// [`MAX_SKIP`]); a spin that succeeds resets it. Only a hint: the state is
+/// out doubles the number of following waits that skip spinning (1, 3, 7,
+/// ... up to `2^MAX_BACKOFF - 1`); a spin that succeeds resets it. Only a hint: the state is
 /// Relaxed atomics, and the wait's correctness never depends on it.
 struct AdaptiveSpin {
     /// Waits still to skip spinning.
     skip: AtomicU32,
     /// Consecutive spins that timed out (the exponent of the next skip).
     misses: AtomicU32,
+    /// Longest spin ([`SPIN_LIMIT`]; zero in tests that want every wait to
+    /// reach the futex).
+    #[cfg(not(loom))]
+    limit: Duration,
 }
 
 /// Longest spin before sleeping. About two 64 KiB copies on this class of
@@ -250,21 +262,30 @@ struct AdaptiveSpin {
 /// 50 ms slices the callers wait in.
 #[cfg(not(loom))]
 const SPIN_LIMIT: Duration = Duration::from_micros(20);
-/// Upper bound of waits that skip spinning after repeated misses.
-const MAX_SKIP: u32 = 64;
+/// After `k` consecutive timed-out spins the next `2^k - 1` waits skip
+/// spinning; `k` stops growing here (63 waits).
+const MAX_BACKOFF: u32 = 6;
 
 impl AdaptiveSpin {
     fn new() -> Self {
         AdaptiveSpin {
             skip: AtomicU32::new(0),
             misses: AtomicU32::new(0),
+            #[cfg(not(loom))]
+            limit: SPIN_LIMIT,
         }
     }
 
-    /// Polls `ready` for up to [`SPIN_LIMIT`] (never beyond `timeout`);
+    /// Polls `ready` for up to its limit (never beyond `timeout`);
     /// returns whether it became true. Under loom: one extra poll, so the
     /// models cover the path without modelling time.
     fn spin_until(&self, ready: &mut impl FnMut() -> bool, timeout: Duration) -> bool {
+        #[cfg(not(loom))]
+        let timeout = timeout.min(self.limit);
+        if timeout.is_zero() {
+            // No time to spin: neither a spin nor a miss.
+            return false;
+        }
         let skip = self.skip.load(Ordering::Relaxed);
         if skip > 0 {
             self.skip.store(skip - 1, Ordering::Relaxed);
@@ -274,7 +295,7 @@ impl AdaptiveSpin {
             self.misses.store(0, Ordering::Relaxed);
             return true;
         }
-        let misses = (self.misses.load(Ordering::Relaxed) + 1).min(MAX_SKIP.trailing_zeros());
+        let misses = (self.misses.load(Ordering::Relaxed) + 1).min(MAX_BACKOFF);
         self.misses.store(misses, Ordering::Relaxed);
         self.skip.store((1 << misses) - 1, Ordering::Relaxed);
         false
@@ -282,10 +303,6 @@ impl AdaptiveSpin {
 
     #[cfg(not(loom))]
     fn poll(&self, ready: &mut impl FnMut() -> bool, timeout: Duration) -> bool {
-        let limit = SPIN_LIMIT.min(timeout);
-        if limit.is_zero() {
-            return false;
-        }
         let start = Instant::now();
         loop {
             for _ in 0..16 {
@@ -294,7 +311,7 @@ impl AdaptiveSpin {
                     return true;
                 }
             }
-            if start.elapsed() >= limit {
+            if start.elapsed() >= timeout {
                 return false;
             }
         }
@@ -439,12 +456,12 @@ mod tests {
     fn spins_that_time_out_back_off_exponentially_and_a_success_resets() {
         let spin = AdaptiveSpin::new();
         let never = &mut || false;
-        // A zero timeout makes each spin a miss at once.
+        // A 1 ns timeout makes each spin a miss at once.
         let mut skipped = 0;
         let mut spun = 0;
         for _ in 0..200 {
             let before = spin.skip.load(Ordering::Relaxed);
-            assert!(!spin.spin_until(never, Duration::ZERO));
+            assert!(!spin.spin_until(never, Duration::from_nanos(1)));
             if before > 0 {
                 skipped += 1;
             } else {
@@ -454,7 +471,7 @@ mod tests {
         // Misses 1, 2, 3, ... skip 1, 3, 7, 15, 31, then 63 waits each.
         assert_eq!(spun + skipped, 200);
         assert!(spun <= 8, "spun {spun} times in 200 missed waits");
-        assert!(spin.skip.load(Ordering::Relaxed) < MAX_SKIP);
+        assert!(spin.skip.load(Ordering::Relaxed) < 1 << MAX_BACKOFF);
         // Burn the remaining skips, then one success resets the backoff.
         while spin.skip.load(Ordering::Relaxed) > 0 {
             assert!(!spin.spin_until(&mut || true, Duration::from_secs(1)));
@@ -466,17 +483,23 @@ mod tests {
 
     /// Two threads take turns 20,000 times, each waiting (with a long
     /// timeout) for the other's move: a lost wakeup stalls the run until the
-    /// timeout and fails the `ready` assertion.
+    /// timeout and fails the `ready` assertion. Run with the spin phase (most
+    /// turns are caught spinning) and without it (every wait sleeps).
     #[test]
     fn ping_pong_stress_loses_no_wakeup() {
         const TURNS: u64 = 20_000;
         const PATIENCE: Duration = Duration::from_secs(20);
-        for wakeup in BACKENDS {
+        for (wakeup, spin) in BACKENDS.into_iter().flat_map(|w| [(w, true), (w, false)]) {
+            let point = || {
+                let point = WaitPoint::with_wakeup(wakeup);
+                if spin {
+                    point
+                } else {
+                    point.without_spin()
+                }
+            };
             let turn = Arc::new(AtomicU64::new(0));
-            let points = Arc::new([
-                WaitPoint::with_wakeup(wakeup),
-                WaitPoint::with_wakeup(wakeup),
-            ]);
+            let points = Arc::new([point(), point()]);
             let player = |me: u64| {
                 let (turn, points) = (turn.clone(), points.clone());
                 std::thread::spawn(move || {
