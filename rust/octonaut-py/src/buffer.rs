@@ -20,7 +20,8 @@
 //!
 //! Blocking: waits release the GIL (`py.detach`) in slices of at most 50 ms
 //! and call `py.check_signals()` between slices, so Ctrl-C works; the wakeup
-//! itself is the ring's futex `WaitPoint`, never sleep-polling. Copies of
+//! itself is the ring's `WaitPoint` (a spin of at most 20 µs that backs off
+//! when it keeps missing, then a futex sleep), never sleep-polling. Copies of
 //! 64 KiB or more also run with the GIL released; shorter ones keep it, since
 //! a GIL hand-off costs more than a short memcpy. Taking the GIL back after a
 //! GIL-free section first spins briefly until the Buffer's other thread has

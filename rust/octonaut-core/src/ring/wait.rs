@@ -28,6 +28,15 @@
 //! follows the bump. Spurious wakeups are harmless: the caller loops.
 //! The notifier pays one uncontended RMW; nothing touches the futex syscall
 //! unless someone is actually waiting.
+//!
+//! Spin, then park: before that protocol, a waiter polls its condition for a
+//! few microseconds ([`AdaptiveSpin`]) without registering, so when the other
+//! side moves within that time neither side makes a syscall and the waiter
+//! skips a sleep and a wakeup (several microseconds each on a VM, more than a
+//! 64 KiB copy). The spin only polls the same `ready()` more often, so the
+//! protocol above is unchanged; it backs off when spins keep timing out
+//! (the other side is descheduled or shares our core), so it never costs
+//! much where it cannot help.
 
 use super::sync::{AtomicU32, Ordering};
 use crossbeam_utils::CachePadded;
@@ -60,6 +69,7 @@ pub struct WaitPoint {
     epoch: CachePadded<AtomicU32>,
     waiters: AtomicU32,
     sleeper: Sleeper,
+    spin: AdaptiveSpin,
 }
 
 impl Default for WaitPoint {
@@ -97,7 +107,16 @@ impl WaitPoint {
             epoch: CachePadded::new(AtomicU32::new(0)),
             waiters: AtomicU32::new(0),
             sleeper,
+            spin: AdaptiveSpin::new(),
         }
+    }
+
+    /// This wait point with its spin phase turned off, so every wait that
+    /// is not ready at once sleeps (tests of the futex path).
+    #[cfg(all(test, not(loom)))]
+    fn without_spin(mut self) -> Self {
+        self.spin.limit = Duration::ZERO;
+        self
     }
 
     /// The backend in use ([`Wakeup::Futex`] or [`Wakeup::Condvar`]).
@@ -118,6 +137,9 @@ impl WaitPoint {
         let deadline = Instant::now().checked_add(timeout);
         #[cfg(loom)]
         let _ = timeout;
+        if ready() || self.spin.spin_until(&mut ready, timeout) {
+            return true;
+        }
         loop {
             if ready() {
                 return true;
@@ -211,6 +233,94 @@ impl WaitPoint {
                 i32::MAX,
             );
         }
+    }
+}
+
+/// The spin phase of a wait: before registering as a waiter (and so before
+/// the notifier pays a `futex_wake` and the waiter a sleep and a wakeup of
+/// several microseconds on a VM), poll the condition for a few microseconds.
+/// On two idle cores the other side usually moves within that time.
+///
+/// Adaptive, so that it never costs much when the other side is not running
+/// (descheduled, sharing our core, or busy elsewhere): each spin that times
+/// out doubles the number of following waits that skip spinning (1, 3, 7,
+/// ... up to `2^MAX_BACKOFF - 1`); a spin that succeeds resets it. Only a hint: the state is
+/// Relaxed atomics, and the wait's correctness never depends on it.
+struct AdaptiveSpin {
+    /// Waits still to skip spinning.
+    skip: AtomicU32,
+    /// Consecutive spins that timed out (the exponent of the next skip).
+    misses: AtomicU32,
+    /// Longest spin ([`SPIN_LIMIT`]; zero in tests that want every wait to
+    /// reach the futex).
+    #[cfg(not(loom))]
+    limit: Duration,
+}
+
+/// Longest spin before sleeping. About two 64 KiB copies on this class of
+/// machine: long enough to catch a peer that is mid-copy, short against the
+/// 50 ms slices the callers wait in.
+#[cfg(not(loom))]
+const SPIN_LIMIT: Duration = Duration::from_micros(20);
+/// After `k` consecutive timed-out spins the next `2^k - 1` waits skip
+/// spinning; `k` stops growing here (63 waits).
+const MAX_BACKOFF: u32 = 6;
+
+impl AdaptiveSpin {
+    fn new() -> Self {
+        AdaptiveSpin {
+            skip: AtomicU32::new(0),
+            misses: AtomicU32::new(0),
+            #[cfg(not(loom))]
+            limit: SPIN_LIMIT,
+        }
+    }
+
+    /// Polls `ready` for up to its limit (never beyond `timeout`);
+    /// returns whether it became true. Under loom: one extra poll, so the
+    /// models cover the path without modelling time.
+    fn spin_until(&self, ready: &mut impl FnMut() -> bool, timeout: Duration) -> bool {
+        #[cfg(not(loom))]
+        let timeout = timeout.min(self.limit);
+        if timeout.is_zero() {
+            // No time to spin: neither a spin nor a miss.
+            return false;
+        }
+        let skip = self.skip.load(Ordering::Relaxed);
+        if skip > 0 {
+            self.skip.store(skip - 1, Ordering::Relaxed);
+            return false;
+        }
+        if self.poll(ready, timeout) {
+            self.misses.store(0, Ordering::Relaxed);
+            return true;
+        }
+        let misses = (self.misses.load(Ordering::Relaxed) + 1).min(MAX_BACKOFF);
+        self.misses.store(misses, Ordering::Relaxed);
+        self.skip.store((1 << misses) - 1, Ordering::Relaxed);
+        false
+    }
+
+    #[cfg(not(loom))]
+    fn poll(&self, ready: &mut impl FnMut() -> bool, timeout: Duration) -> bool {
+        let start = Instant::now();
+        loop {
+            for _ in 0..16 {
+                std::hint::spin_loop();
+                if ready() {
+                    return true;
+                }
+            }
+            if start.elapsed() >= timeout {
+                return false;
+            }
+        }
+    }
+
+    #[cfg(loom)]
+    fn poll(&self, ready: &mut impl FnMut() -> bool, _timeout: Duration) -> bool {
+        loom::thread::yield_now();
+        ready()
     }
 }
 
@@ -321,19 +431,75 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_condition_met_while_spinning_never_registers_a_waiter() {
+        for wakeup in BACKENDS {
+            let point = WaitPoint::with_wakeup(wakeup);
+            let mut polls = 0;
+            let ready = point.wait_until(
+                || {
+                    // Nobody may be registered while the spin polls, so a
+                    // notifier at that moment pays no futex_wake.
+                    assert_eq!(point.waiters.load(Ordering::Relaxed), 0, "{wakeup:?}");
+                    polls += 1;
+                    polls == 3
+                },
+                Duration::from_secs(60),
+            );
+            assert!(ready, "{wakeup:?}");
+            assert_eq!(polls, 3, "{wakeup:?}");
+            assert_eq!(point.spin.misses.load(Ordering::Relaxed), 0, "{wakeup:?}");
+        }
+    }
+
+    #[test]
+    fn spins_that_time_out_back_off_exponentially_and_a_success_resets() {
+        let spin = AdaptiveSpin::new();
+        let never = &mut || false;
+        // A 1 ns timeout makes each spin a miss at once.
+        let mut skipped = 0;
+        let mut spun = 0;
+        for _ in 0..200 {
+            let before = spin.skip.load(Ordering::Relaxed);
+            assert!(!spin.spin_until(never, Duration::from_nanos(1)));
+            if before > 0 {
+                skipped += 1;
+            } else {
+                spun += 1;
+            }
+        }
+        // Misses 1, 2, 3, ... skip 1, 3, 7, 15, 31, then 63 waits each.
+        assert_eq!(spun + skipped, 200);
+        assert!(spun <= 8, "spun {spun} times in 200 missed waits");
+        assert!(spin.skip.load(Ordering::Relaxed) < 1 << MAX_BACKOFF);
+        // Burn the remaining skips, then one success resets the backoff.
+        while spin.skip.load(Ordering::Relaxed) > 0 {
+            assert!(!spin.spin_until(&mut || true, Duration::from_secs(1)));
+        }
+        assert!(spin.spin_until(&mut || true, Duration::from_secs(1)));
+        assert_eq!(spin.misses.load(Ordering::Relaxed), 0);
+        assert_eq!(spin.skip.load(Ordering::Relaxed), 0);
+    }
+
     /// Two threads take turns 20,000 times, each waiting (with a long
     /// timeout) for the other's move: a lost wakeup stalls the run until the
-    /// timeout and fails the `ready` assertion.
+    /// timeout and fails the `ready` assertion. Run with the spin phase (most
+    /// turns are caught spinning) and without it (every wait sleeps).
     #[test]
     fn ping_pong_stress_loses_no_wakeup() {
         const TURNS: u64 = 20_000;
         const PATIENCE: Duration = Duration::from_secs(20);
-        for wakeup in BACKENDS {
+        for (wakeup, spin) in BACKENDS.into_iter().flat_map(|w| [(w, true), (w, false)]) {
+            let point = || {
+                let point = WaitPoint::with_wakeup(wakeup);
+                if spin {
+                    point
+                } else {
+                    point.without_spin()
+                }
+            };
             let turn = Arc::new(AtomicU64::new(0));
-            let points = Arc::new([
-                WaitPoint::with_wakeup(wakeup),
-                WaitPoint::with_wakeup(wakeup),
-            ]);
+            let points = Arc::new([point(), point()]);
             let player = |me: u64| {
                 let (turn, points) = (turn.clone(), points.clone());
                 std::thread::spawn(move || {
