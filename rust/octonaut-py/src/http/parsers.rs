@@ -62,10 +62,17 @@ impl<'a, 'py> FeedData<'a, 'py> {
     }
 
     /// The `bytes` object messages may share instead of copying their heads:
-    /// an immutable `bytes` no longer than [`SHARE_LIMIT`].
+    /// an exact `bytes` no longer than [`SHARE_LIMIT`]. Not a subclass: its
+    /// instance `__dict__` could refer back to the messages, a cycle the
+    /// collector cannot see through `Request` and `Headers` (they are not
+    /// GC types), so it would never be freed.
     fn shareable(&self) -> Option<(&'a Bound<'py, PyBytes>, &'a [u8])> {
         match self {
-            FeedData::Bytes(object, bytes) if bytes.len() <= SHARE_LIMIT => Some((object, bytes)),
+            FeedData::Bytes(object, bytes)
+                if bytes.len() <= SHARE_LIMIT && object.is_exact_instance_of::<PyBytes>() =>
+            {
+                Some((object, bytes))
+            }
             _ => None,
         }
     }
