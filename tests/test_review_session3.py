@@ -27,3 +27,29 @@ def test_bytes_subclass_feed_cannot_make_an_uncollectable_cycle():
     del data, marker
     gc.collect()
     assert alive() is None
+
+
+def test_headers_iteration_does_not_expose_a_mutable_cache():
+    headers = RequestParser().feed(REQ)[0].headers
+    # list_iterator.__reduce__ hands out the sequence it iterates.
+    seq = iter(headers).__reduce__()[1][0]
+    if isinstance(seq, list):
+        seq.append((b"Evil", b"1"))
+    assert list(headers) == [(b"Host", b"a"), (b"X-Y", b"z")]
+    assert headers.items() == [(b"Host", b"a"), (b"X-Y", b"z")]
+    assert repr(headers) == "Headers([(b'Host', b'a'), (b'X-Y', b'z')])"
+
+
+def test_headers_cache_cannot_close_a_cycle_through_headers():
+    class Marker:
+        pass
+
+    marker = Marker()
+    alive = weakref.ref(marker)
+    headers = RequestParser().feed(REQ)[0].headers
+    seq = iter(headers).__reduce__()[1][0]
+    if isinstance(seq, list):
+        seq.append((headers, marker))
+    del headers, seq, marker
+    gc.collect()
+    assert alive() is None

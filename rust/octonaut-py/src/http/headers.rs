@@ -11,7 +11,7 @@
 //! ASCII case-insensitive compare that rejects on length first, which beats
 //! hashing for the few fields a message has (`max_headers` bounds it); a
 //! `str` or `bytes` key is read in place, without a conversion. Values are
-//! made only when touched; the `(name, value)` list that iteration walks is
+//! made only when touched; the `(name, value)` tuple that iteration walks is
 //! made on first use and kept.
 
 use std::ffi::{c_int, c_void, CStr};
@@ -36,7 +36,11 @@ struct HeadersObject {
     /// The record's byte area: a view into `area_bytes`' buffer.
     area_ptr: *const u8,
     area_len: usize,
-    /// The `(name, value)` list, made on first iteration.
+    /// The `(name, value)` pairs as a tuple, made on first iteration. A
+    /// tuple, not a list: iterators hand out what they iterate
+    /// (`iter(h).__reduce__()`), and a list could then be changed, or made
+    /// to hold the `Headers` itself, a cycle the collector cannot see (this
+    /// class is not a GC type).
     items: LazyObject,
     len: usize,
     /// Whether the block has room for [`POOLED_FIELDS`] fields and goes back
@@ -102,14 +106,14 @@ impl<'a> View<'a> {
             .unwrap_or_default()
     }
 
-    fn items_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+    fn items_tuple<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         self.items.get_or_make(py, || {
             let area = self.area;
             let len = self.fields.len() as ffi::Py_ssize_t;
-            // SAFETY: PyList_New returns a new reference, or NULL with an
+            // SAFETY: PyTuple_New returns a new reference, or NULL with an
             // exception set; its slots start NULL, which dealloc tolerates if
             // we bail out half-way.
-            let list = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyList_New(len))? };
+            let tuple = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyTuple_New(len))? };
             for (index, field) in self.fields.iter().enumerate() {
                 let name = name_bytes(py, field.name.of(area)).into_bound(py);
                 let value = bytes_of(py, field.value.of(area)).into_bound(py);
@@ -123,15 +127,16 @@ impl<'a> View<'a> {
                         ffi::PyTuple_Pack(2, name.as_ptr(), value.as_ptr()),
                     )?
                 };
-                // SAFETY: `list` is a fresh list of `len` slots and
-                // `index < len`; SetItem steals the reference `into_ptr` hands
-                // over, and cannot fail for an in-range index of a list.
+                // SAFETY: `tuple` is a fresh tuple of `len` slots, referenced
+                // only here, and `index < len`; SetItem steals the reference
+                // `into_ptr` hands over, and cannot fail for an in-range
+                // index of such a tuple.
                 unsafe {
-                    ffi::PyList_SetItem(list.as_ptr(), index as ffi::Py_ssize_t, pair.into_ptr());
+                    ffi::PyTuple_SetItem(tuple.as_ptr(), index as ffi::Py_ssize_t, pair.into_ptr());
                 }
             }
-            // SAFETY: `list` came from PyList_New.
-            Ok(unsafe { list.cast_into_unchecked::<PyList>() })
+            // SAFETY: `tuple` came from PyTuple_New.
+            Ok(unsafe { tuple.cast_into_unchecked::<PyTuple>() })
         })
     }
 }
@@ -373,7 +378,7 @@ unsafe extern "C" fn headers_iter(object: *mut ffi::PyObject) -> *mut ffi::PyObj
     // SAFETY: a slot of the Headers class, called attached on an instance.
     unsafe {
         guarded(ptr::null_mut(), |py| {
-            let items = View::of(object).items_list(py)?;
+            let items = View::of(object).items_tuple(py)?;
             Ok(items.try_iter()?.into_ptr())
         })
     }
@@ -383,8 +388,8 @@ unsafe extern "C" fn headers_repr(object: *mut ffi::PyObject) -> *mut ffi::PyObj
     // SAFETY: a slot of the Headers class, called attached on an instance.
     unsafe {
         guarded(ptr::null_mut(), |py| {
-            let items = View::of(object).items_list(py)?;
-            let text = format!("Headers({})", items.repr()?);
+            let items = View::of(object).items_tuple(py)?;
+            let text = format!("Headers({})", PyList::new(py, items.iter())?.repr()?);
             Ok(PyString::new(py, &text).into_ptr())
         })
     }
@@ -503,7 +508,7 @@ unsafe extern "C" fn headers_items(
     // SAFETY: a METH_NOARGS method of the Headers class, called attached.
     unsafe {
         guarded(ptr::null_mut(), |py| {
-            let items = View::of(object).items_list(py)?;
+            let items = View::of(object).items_tuple(py)?;
             Ok(PyList::new(py, items.iter())?.into_ptr())
         })
     }

@@ -16,7 +16,7 @@
 //! (version, flags, content length) are kept as Rust values and handed out
 //! by getters as interned or singleton objects, so they need no reference
 //! counting when a message is made or freed. Header values, the iteration
-//! list and `.trailers` are made on first access (and the latter two cached,
+//! tuple and `.trailers` are made on first access (and the latter two cached,
 //! without `PyOnceLock::get_or_init`, whose GIL round trip would cost more
 //! than the whole message). Well-known methods, versions and header names
 //! come from interned objects. Headers look names up by a linear, ASCII
@@ -192,7 +192,7 @@ static INTERNED_NAMES: Interned = Interned::new(HEADER_NAMES);
 static EMPTY_BYTES: PyOnceLock<Py<PyBytes>> = PyOnceLock::new();
 
 /// A Python object made on first access and then kept (the target, the
-/// iteration list, the trailers). Unlike `PyOnceLock`, reading it is one
+/// iteration tuple, the trailers). Unlike `PyOnceLock`, reading it is one
 /// atomic load and making it one compare-and-swap, with no lock and no
 /// detach from the interpreter: a thread racing on the same cell may build
 /// the value too, and then drops its own (equal) copy.
