@@ -20,6 +20,7 @@ use octonaut_core::http::message::{CollectorLimits, MessageCollector, MessageRec
 use octonaut_core::http::ResponseParser as CoreResponseParser;
 use octonaut_core::http::{Lenient, Limits, RequestParser as CoreRequestParser};
 use octonaut_core::parse::{ErrorKind, ParseError, Parser};
+use octonaut_core::slab::Key;
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -209,8 +210,12 @@ impl<P: Parser<MessageCollector>> Driver<P> {
 
     /// Moves every complete record into `out` as a Python object; a record
     /// whose head lies in `shared` (the input of the last parse call) shares it.
-    /// If building one fails (a `MemoryError`), the records after it are
-    /// dropped: a head left in the input (`parse_kept`) cannot outlive it.
+    /// If building one fails, the records after it are dropped: a head left
+    /// in the input (`parse_kept`) cannot outlive it. That holds for a panic
+    /// too (PyO3's infallible constructors such as `PyBytes::new` panic when
+    /// an allocation fails, and the trampoline raises it): [`ReleaseRest`]
+    /// releases the record being built and the rest while unwinding, so no
+    /// record whose head lay in a gone input is read by a later feed.
     fn drain(
         &mut self,
         py: Python<'_>,
@@ -218,38 +223,30 @@ impl<P: Parser<MessageCollector>> Driver<P> {
         build: BuildMessage,
         shared: Option<SharedInput<'_, '_>>,
     ) -> PyResult<()> {
-        let drained = self.drain_into(py, out, build, shared);
-        if drained.is_err() {
-            while let Some(key) = self.collector.pop() {
-                self.collector.release(key);
-            }
-        }
-        drained
-    }
-
-    fn drain_into(
-        &mut self,
-        py: Python<'_>,
-        out: &Bound<'_, PyList>,
-        build: BuildMessage,
-        shared: Option<SharedInput<'_, '_>>,
-    ) -> PyResult<()> {
-        while let Some(key) = self.collector.pop() {
-            let built = match self.collector.record(key) {
+        let mut drain = ReleaseRest {
+            collector: &mut self.collector,
+            in_flight: None,
+            done: false,
+        };
+        while let Some(key) = drain.collector.pop() {
+            drain.in_flight = Some(key);
+            let built = match drain.collector.record(key) {
                 Some(record) => {
                     if record.info().upgrade {
                         self.upgraded = true;
                     }
                     let shared = shared.and_then(|input| {
-                        Some((input, self.collector.area_in_last_input(record)?))
+                        Some((input, drain.collector.area_in_last_input(record)?))
                     });
                     build(py, record, shared)
                 }
                 None => Ok(py.None()),
             };
-            self.collector.release(key);
+            drain.in_flight = None;
+            drain.collector.release(key);
             out.append(built?)?;
         }
+        drain.done = true;
         Ok(())
     }
 
@@ -348,6 +345,27 @@ impl<P: Parser<MessageCollector>> Driver<P> {
         self.error = None;
         self.upgraded = false;
         self.unparsed.clear();
+    }
+}
+
+/// Releases, when dropped before [`Driver::drain`] finished (an error or a
+/// panic), the popped record being built and every record still queued.
+struct ReleaseRest<'a> {
+    collector: &'a mut MessageCollector,
+    in_flight: Option<Key>,
+    done: bool,
+}
+
+impl Drop for ReleaseRest<'_> {
+    fn drop(&mut self) {
+        if let Some(key) = self.in_flight.take() {
+            self.collector.release(key);
+        }
+        if !self.done {
+            while let Some(key) = self.collector.pop() {
+                self.collector.release(key);
+            }
+        }
     }
 }
 
