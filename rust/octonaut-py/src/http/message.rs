@@ -245,8 +245,9 @@ impl Drop for LazyObject {
         let current = *self.0.get_mut();
         if !current.is_null() {
             // SAFETY: the cell owns this reference. Cells live only inside
-            // pyclass objects, which are dropped by tp_dealloc while attached
-            // to the interpreter, so a direct decref is allowed.
+            // the C-API message and Headers objects, which are dropped by
+            // their tp_dealloc while attached to the interpreter, so a direct
+            // decref is allowed.
             unsafe { ffi::Py_DecRef(current) };
         }
     }

@@ -11,8 +11,10 @@
 //! its attributes exposed as read-only struct members (`PyMemberDef`), and a
 //! `tp_dealloc` that releases the fields and frees the memory. The classes
 //! here are final and cannot be instantiated from Python, and they hold no
-//! references back to anything that could hold them, so they stay out of the
-//! cycle collector as PyO3's frozen classes do. A class may keep a
+//! references back to anything that could hold them (only exact `bytes`,
+//! `int`s, their own instances and a tuple of `bytes` pairs: never a bytes
+//! subclass, whose `__dict__` could, nor a list a caller could reach), so
+//! they stay out of the cycle collector as PyO3's frozen classes do. A class may keep a
 //! [`FreeList`] of freed instances, as CPython does for its own hot types:
 //! a pop or push of a pointer instead of `PyObject_Malloc`/`PyObject_Free`.
 //! Slot functions written here
@@ -135,9 +137,12 @@ const FREE_LIST_LEN: usize = 64;
 /// floats and frames).
 ///
 /// Only touched while attached to the interpreter, and the interpreter lock
-/// then serialises every access: this abi3 extension cannot be loaded by a
-/// free-threaded build, and PyO3 refuses to initialise it in a second
-/// interpreter, so there is one lock for the whole process.
+/// then serialises every access, as there is one lock for every interpreter
+/// that can load the module: a free-threaded build does not load abi3
+/// extensions, an interpreter with its own lock (3.12+) refuses a
+/// single-phase-init module such as this one, and a legacy subinterpreter
+/// (which may get the module, copied from the first import without running
+/// PyO3's init again) shares the main interpreter's lock and allocator.
 pub(crate) struct FreeList {
     /// `len` blocks of memory from `PyObject_Malloc`, none of them objects.
     slots: UnsafeCell<[*mut c_void; FREE_LIST_LEN]>,
