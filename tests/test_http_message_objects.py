@@ -4,6 +4,7 @@ handling, lifetimes and reference counts)."""
 
 from __future__ import annotations
 
+import array
 import gc
 import sys
 
@@ -107,7 +108,8 @@ def test_lookup_misses_and_bad_keys() -> None:
     for key in ["hostx", "", b"h", "X-Empty-"]:
         assert key not in h
     assert None not in h and 3.5 not in h
-    for bad in [None, 7, object(), ("a", "tuple")]:
+    host_as_ints = [72, 111, 115, 116]  # b"Host" as a list: not a name
+    for bad in [None, 7, object(), ("a", "tuple"), host_as_ints, array.array("i", [1])]:
         with pytest.raises(TypeError):
             h[bad]
         with pytest.raises(TypeError):

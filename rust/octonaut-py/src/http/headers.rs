@@ -18,11 +18,14 @@ use std::ffi::{c_int, c_void, CStr};
 use std::ptr;
 
 use octonaut_core::http::message::{Field, Span};
+use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyList, PyModule, PyString, PyTuple, PyType};
+use pyo3::types::{
+    PyByteArray, PyBytes, PyList, PyMemoryView, PyModule, PyString, PyTuple, PyType,
+};
 
 use super::message::{bytes_of, name_bytes, LazyObject};
 use super::rawtype::{self, guarded};
@@ -191,7 +194,21 @@ unsafe fn key_bytes<'k>(
                 text.to_str()?.as_bytes().to_vec(),
             )));
         }
-        Ok(key.extract::<Vec<u8>>().ok().map(std::borrow::Cow::Owned))
+        // Other binary keys (a bytes subclass, bytearray, a byte memoryview)
+        // are copied; a list of ints is not a name, though PyO3 would
+        // extract one into a Vec<u8>.
+        if let Ok(bytes) = key.cast::<PyBytes>() {
+            return Ok(Some(std::borrow::Cow::Owned(bytes.as_bytes().to_vec())));
+        }
+        if let Ok(array) = key.cast::<PyByteArray>() {
+            return Ok(Some(std::borrow::Cow::Owned(array.to_vec())));
+        }
+        if key.cast::<PyMemoryView>().is_ok() {
+            if let Ok(buffer) = PyBuffer::<u8>::get(&key) {
+                return Ok(Some(std::borrow::Cow::Owned(buffer.to_vec(py)?)));
+            }
+        }
+        Ok(None)
     }
 }
 
