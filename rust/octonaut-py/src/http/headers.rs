@@ -497,73 +497,61 @@ unsafe extern "C" fn headers_get(
     }
 }
 
-/// `h.getall(name)`: every value of `name`, in wire order.
-unsafe extern "C" fn headers_getall(
-    object: *mut ffi::PyObject,
-    key: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: a METH_O method of the Headers class, called attached.
-    unsafe {
-        guarded(ptr::null_mut(), |py| {
-            let view = View::of(object);
-            let name = name_arg(py, key)?;
-            let values = view
-                .fields
-                .iter()
-                .filter(|f| same_name(f.name.of(view.area), &name))
-                .map(|f| bytes_of(py, f.value.of(view.area)));
-            Ok(PyList::new(py, values)?.into_ptr())
-        })
+/// Declares a method of the Headers class: `METH_O` (`$arg` is the
+/// argument) or `METH_NOARGS` (`$arg` is unused); `$body` runs under
+/// `guarded` with `$view`, the instance's fields over its area.
+macro_rules! headers_method {
+    ($(#[$doc:meta])* $name:ident($py:ident, $view:ident, $arg:ident) $body:block) => {
+        $(#[$doc])*
+        unsafe extern "C" fn $name(
+            object: *mut ffi::PyObject,
+            $arg: *mut ffi::PyObject,
+        ) -> *mut ffi::PyObject {
+            // SAFETY: a method of the Headers class, called attached on an
+            // instance, with a live argument (METH_O) or NULL (METH_NOARGS).
+            unsafe {
+                guarded(ptr::null_mut(), |$py| {
+                    let $view = View::of(object);
+                    $body
+                })
+            }
+        }
+    };
+}
+
+headers_method! {
+    /// `h.getall(name)`: every value of `name`, in wire order.
+    headers_getall(py, view, key) {
+        let name = name_arg(py, key)?;
+        let values = view
+            .fields
+            .iter()
+            .filter(|f| same_name(f.name.of(view.area), &name))
+            .map(|f| bytes_of(py, f.value.of(view.area)));
+        Ok(PyList::new(py, values)?.into_ptr())
     }
 }
 
-/// `h.items()`: `(name, value)` pairs in wire order (a new list).
-unsafe extern "C" fn headers_items(
-    object: *mut ffi::PyObject,
-    _unused: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: a METH_NOARGS method of the Headers class, called attached.
-    unsafe {
-        guarded(ptr::null_mut(), |py| {
-            let items = View::of(object).items_tuple(py)?;
-            Ok(PyList::new(py, items.iter())?.into_ptr())
-        })
+headers_method! {
+    /// `h.items()`: `(name, value)` pairs in wire order (a new list).
+    headers_items(py, view, _unused) {
+        Ok(PyList::new(py, view.items_tuple(py)?.iter())?.into_ptr())
     }
 }
 
-/// `h.keys()`: the field names in wire order (repeated names repeat).
-unsafe extern "C" fn headers_keys(
-    object: *mut ffi::PyObject,
-    _unused: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: a METH_NOARGS method of the Headers class, called attached.
-    unsafe {
-        guarded(ptr::null_mut(), |py| {
-            let view = View::of(object);
-            let names = view
-                .fields
-                .iter()
-                .map(|f| name_bytes(py, f.name.of(view.area)));
-            Ok(PyList::new(py, names)?.into_ptr())
-        })
+headers_method! {
+    /// `h.keys()`: the field names in wire order (repeated names repeat).
+    headers_keys(py, view, _unused) {
+        let names = view.fields.iter().map(|f| name_bytes(py, f.name.of(view.area)));
+        Ok(PyList::new(py, names)?.into_ptr())
     }
 }
 
-/// `h.values()`: the field values in wire order.
-unsafe extern "C" fn headers_values(
-    object: *mut ffi::PyObject,
-    _unused: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: a METH_NOARGS method of the Headers class, called attached.
-    unsafe {
-        guarded(ptr::null_mut(), |py| {
-            let view = View::of(object);
-            let values = view
-                .fields
-                .iter()
-                .map(|f| bytes_of(py, f.value.of(view.area)));
-            Ok(PyList::new(py, values)?.into_ptr())
-        })
+headers_method! {
+    /// `h.values()`: the field values in wire order.
+    headers_values(py, view, _unused) {
+        let values = view.fields.iter().map(|f| bytes_of(py, f.value.of(view.area)));
+        Ok(PyList::new(py, values)?.into_ptr())
     }
 }
 

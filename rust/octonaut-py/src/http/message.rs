@@ -577,52 +577,62 @@ fn message_slots(
     ]
 }
 
-/// Adds `Headers`, `Request` and `Response` to the module.
-pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
+/// Creates one message class (once) and adds it to `module` as `name`.
+fn register_message_class(
+    module: &Bound<'_, PyModule>,
+    class: &PyOnceLock<Py<PyType>>,
+    (name, qualified_name, doc): (&str, &'static CStr, &'static CStr),
+    first: (&'static CStr, &'static CStr),
+    second: (&'static CStr, &'static CStr),
+    repr: unsafe extern "C" fn(*mut ffi::PyObject) -> *mut ffi::PyObject,
+) -> PyResult<()> {
     let py = module.py();
-    headers::register(module)?;
-    let request = REQUEST_TYPE.get_or_try_init(py, || {
-        let members = message_members(
-            (c"method", c"The method, e.g. `b\"GET\"`."),
-            (
-                c"target",
-                c"The request-target as received, e.g. `b\"/index.html?q=1\"`.",
-            ),
-        );
-        let slots = message_slots(c"A complete HTTP request.", members, request_repr);
-        rawtype::create_type(
-            py,
-            c"octonaut.http.Request",
-            size_of::<MessageObject>(),
-            slots,
-        )
-        .map(Bound::unbind)
+    let class = class.get_or_try_init(py, || {
+        let slots = message_slots(doc, message_members(first, second), repr);
+        rawtype::create_type(py, qualified_name, size_of::<MessageObject>(), slots)
+            .map(Bound::unbind)
     })?;
-    module.add("Request", request.bind(py))?;
-    let response = RESPONSE_TYPE.get_or_try_init(py, || {
-        let members = message_members(
-            (c"status", c"The status code."),
-            (
-                c"reason",
-                c"The reason phrase, e.g. `b\"OK\"` (may be empty).",
-            ),
-        );
-        let slots = message_slots(c"A complete HTTP response.", members, response_repr);
-        rawtype::create_type(
-            py,
-            c"octonaut.http.Response",
-            size_of::<MessageObject>(),
-            slots,
-        )
-        .map(Bound::unbind)
-    })?;
-    module.add("Response", response.bind(py))?;
-    Ok(())
+    module.add(name, class.bind(py))
 }
 
-/// A new instance of the message class in `class` for `record`. `shared`: the fed `bytes` and the
-/// offset of the record's area in it, when the collector says it lies there;
-/// the area is then shared, not copied.
+/// Adds `Headers`, `Request` and `Response` to the module.
+pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    headers::register(module)?;
+    register_message_class(
+        module,
+        &REQUEST_TYPE,
+        (
+            "Request",
+            c"octonaut.http.Request",
+            c"A complete HTTP request.",
+        ),
+        (c"method", c"The method, e.g. `b\"GET\"`."),
+        (
+            c"target",
+            c"The request-target as received, e.g. `b\"/index.html?q=1\"`.",
+        ),
+        request_repr,
+    )?;
+    register_message_class(
+        module,
+        &RESPONSE_TYPE,
+        (
+            "Response",
+            c"octonaut.http.Response",
+            c"A complete HTTP response.",
+        ),
+        (c"status", c"The status code."),
+        (
+            c"reason",
+            c"The reason phrase, e.g. `b\"OK\"` (may be empty).",
+        ),
+        response_repr,
+    )
+}
+
+/// A new instance of the message class in `class` for `record`. `shared`:
+/// the fed `bytes` and the offset of the record's area in it, when the
+/// collector says it lies there; the area is then shared, not copied.
 ///
 /// `start_line` makes the two start-line attributes from the message's area:
 /// the record's own area may be empty when the collector left the head in the
