@@ -184,7 +184,22 @@ struct CallbackSink<'a, 'py> {
     error: Option<PyErr>,
 }
 
-impl CallbackSink<'_, '_> {
+impl<'a, 'py> CallbackSink<'a, 'py> {
+    fn new(
+        py: Python<'py>,
+        protocol: &'a Protocol,
+        assembly: &'a mut Assembly,
+        reported: &'a Mutex<Reported>,
+    ) -> Self {
+        CallbackSink {
+            py,
+            protocol,
+            assembly,
+            reported,
+            error: None,
+        }
+    }
+
     fn record(&mut self, result: PyResult<Bound<'_, PyAny>>) -> Option<bool> {
         match result {
             Ok(value) => Some(value.is_truthy().unwrap_or(false)),
@@ -377,13 +392,7 @@ impl<P: CoreParser> Engine<P> {
         let bytes = data.as_slice();
         let mut pos = 0;
         loop {
-            let mut sink = CallbackSink {
-                py,
-                protocol: &self.protocol,
-                assembly: &mut self.assembly,
-                reported,
-                error: None,
-            };
+            let mut sink = CallbackSink::new(py, &self.protocol, &mut self.assembly, reported);
             let result = self.parser.parse(&bytes[pos..], &mut sink);
             let callback_error = sink.error.take();
             let consumed = self.settle(py, callback_error, result)?;
@@ -428,13 +437,7 @@ impl<P: CoreParser> Engine<P> {
         if let Some(sticky) = &self.sticky {
             return Err(self.raise(py, sticky));
         }
-        let mut sink = CallbackSink {
-            py,
-            protocol: &self.protocol,
-            assembly: &mut self.assembly,
-            reported,
-            error: None,
-        };
+        let mut sink = CallbackSink::new(py, &self.protocol, &mut self.assembly, reported);
         let result = self.parser.parse_eof(&mut sink);
         let callback_error = sink.error.take();
         self.settle(py, callback_error, result)
