@@ -28,7 +28,7 @@
 //! as a smuggled request.
 
 use octonaut_core::http::{
-    HeadInfo, HeadersAction, HttpSink, Lenient, RequestParser as CoreRequestParser,
+    HeadInfo, HeadersAction, HttpSink, RequestParser as CoreRequestParser,
     ResponseParser as CoreResponseParser,
 };
 use octonaut_core::parse::{ErrorKind, ParseError, Parser};
@@ -506,10 +506,7 @@ macro_rules! callback_parser {
                 lenient: Option<&Bound<'_, PyAny>>,
                 max_chunk_extension: Limit,
             ) -> PyResult<Self> {
-                let flags = match lenient {
-                    Some(names) => lenient_flags(names)?,
-                    None => Lenient::STRICT,
-                };
+                let flags = lenient_flags(lenient)?;
                 let limits = limits(
                     max_head.size(),
                     max_headers.size(),

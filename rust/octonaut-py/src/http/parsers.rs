@@ -108,9 +108,12 @@ pub(crate) fn method_arg(method: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     Ok(data.as_slice().to_vec())
 }
 
-/// Parses `lenient=("bare_lf", ...)` into core flags.
-pub(crate) fn lenient_flags(names: &Bound<'_, PyAny>) -> PyResult<Lenient> {
+/// Parses `lenient=("bare_lf", ...)` into core flags (`None`: strict).
+pub(crate) fn lenient_flags(names: Option<&Bound<'_, PyAny>>) -> PyResult<Lenient> {
     let mut flags = Lenient::STRICT;
+    let Some(names) = names else {
+        return Ok(flags);
+    };
     if names.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(
             "lenient takes an iterable of names, e.g. lenient=(\"bare_lf\",)",
@@ -416,10 +419,7 @@ macro_rules! message_parser {
                 max_line: Limit,
                 max_chunk_extension: Limit,
             ) -> PyResult<Self> {
-                let flags = match lenient {
-                    Some(names) => lenient_flags(names)?,
-                    None => Lenient::STRICT,
-                };
+                let flags = lenient_flags(lenient)?;
                 let limits = limits(
                     max_head.size(),
                     max_headers.size(),
