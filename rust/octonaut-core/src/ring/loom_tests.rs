@@ -8,6 +8,7 @@
 //! shows up as a loom deadlock.
 
 use super::mapping::Mirroring;
+use super::slots::slots;
 use super::spsc::{ring, Consumer, Producer};
 use loom::thread;
 use std::time::Duration;
@@ -121,5 +122,102 @@ fn loom_observer_snapshot_stays_in_bounds() {
         writer.join().unwrap();
         assert_eq!(rx.read_grant(), b"ab");
         assert_eq!((observer.len(), observer.free()), (2, 0));
+    });
+}
+
+#[test]
+fn loom_slots_push_pop_full_and_in_order() {
+    // Capacity 2, three values: the queue fills, refuses a push, wraps, and
+    // every value arrives once, in order (loom checks each cell hand-over).
+    model(|| {
+        let (mut tx, mut rx) = slots::<Box<u8>>(2);
+        let writer = thread::spawn(move || {
+            for value in 1u8..=3 {
+                let mut boxed = Box::new(value);
+                while let Err(back) = tx.try_push(boxed) {
+                    boxed = back;
+                    thread::yield_now();
+                }
+            }
+        });
+        let mut got = Vec::new();
+        while got.len() < 3 {
+            rx.refresh();
+            match rx.pop() {
+                Some(value) => got.push(*value),
+                None => thread::yield_now(),
+            }
+        }
+        writer.join().unwrap();
+        assert_eq!(got, [1, 2, 3]);
+    });
+}
+
+#[test]
+fn loom_slots_receiver_changes_unpopped_values() {
+    // The receiver looks at and edits values it has not popped while the
+    // sender keeps pushing into the other cell.
+    model(|| {
+        let (mut tx, mut rx) = slots::<u8>(2);
+        let writer = thread::spawn(move || {
+            for value in [10u8, 20] {
+                let mut v = value;
+                while let Err(back) = tx.try_push(v) {
+                    v = back;
+                    thread::yield_now();
+                }
+            }
+        });
+        while rx.refresh() == 0 {
+            thread::yield_now();
+        }
+        *rx.front_mut().unwrap() += 1;
+        assert_eq!(rx.get(0), Some(&11));
+        assert_eq!(rx.pop(), Some(11));
+        while rx.refresh() == 0 {
+            thread::yield_now();
+        }
+        assert_eq!(rx.pop(), Some(20));
+        writer.join().unwrap();
+    });
+}
+
+#[test]
+fn loom_lent_range_is_listed_before_its_bytes_are_readable() {
+    // The Buffer binding's lending order: the producer lists a range in the
+    // slot queue, then publishes its positions unwritten; a consumer that sees
+    // the positions and then refreshes the list must find the range there,
+    // and filling it with `overwrite` must not race the producer's next write.
+    model(|| {
+        let (mut tx, mut rx) = ring(4, Mirroring::Disabled).unwrap();
+        let (mut lend, mut lent) = slots::<(u64, &'static [u8])>(1);
+        let writer = thread::spawn(move || {
+            lend.try_push((0, b"ab")).unwrap();
+            tx.commit_unwritten_and_notify(2);
+            assert!(tx.push(b"c"));
+        });
+        let mut out = Vec::new();
+        while out.len() < 3 {
+            let len = rx.len();
+            if len == 0 {
+                thread::yield_now();
+                continue;
+            }
+            lent.refresh();
+            if rx.position() == 0 {
+                let &(start, bytes) = lent.get(0).expect("listed before published");
+                assert_eq!(start, 0);
+                assert!(len >= bytes.len());
+                // SAFETY: nothing refers to the readable bytes here.
+                unsafe { rx.overwrite(0, bytes) };
+                lent.pop();
+            }
+            let grant = rx.read_grant();
+            let n = grant.len();
+            out.extend_from_slice(grant);
+            rx.consume(n);
+        }
+        writer.join().unwrap();
+        assert_eq!(out, b"abc");
     });
 }

@@ -1,6 +1,6 @@
 //! Bounded lock-free single-producer/single-consumer byte ring (issue 2).
 //!
-//! Strategy: three small primitives, each in its own module.
+//! Strategy: four small primitives, each in its own module.
 //! - [`mapping`] owns the memory: `2 * capacity` bytes of address space whose
 //!   second half mirrors the first (one memfd mapped twice on Linux; a heap
 //!   copy-on-commit fallback elsewhere, on request, and always under loom).
@@ -15,10 +15,15 @@
 //!   off Linux, also selectable at run time), so a full or empty ring can be
 //!   waited on with a timeout and without sleep-polling.
 //!
+//! - [`slots`] is the same protocol over values instead of bytes: a bounded
+//!   queue whose receiver can look at everything it has not popped yet (the
+//!   Buffer binding lists there the ranges lent to the ring by reference).
+//!
 //! `sync` swaps std atomics for loom's under `cfg(loom)` so the protocol is
 //! model-checked (`cargo test --cfg loom ... loom`).
 
 pub mod mapping;
+pub mod slots;
 pub mod spsc;
 pub(crate) mod sync;
 pub mod wait;
@@ -27,5 +32,6 @@ pub mod wait;
 mod loom_tests;
 
 pub use mapping::{Mirroring, RingError, RingMemory};
+pub use slots::{slots, SlotReceiver, SlotSender};
 pub use spsc::{ring, ring_with_wakeup, Consumer, Producer, RingObserver};
 pub use wait::{WaitPoint, Wakeup};

@@ -278,6 +278,30 @@ impl Producer {
         self.shared.readable.notify();
     }
 
+    /// Publishes the next `n` positions without writing them: their bytes are
+    /// delivered out of band (the binding lends them by reference), and the
+    /// consumer must never read them from the ring unless it first fills them
+    /// with [`Consumer::overwrite`]. Skips the heap fallback's mirror copy, so
+    /// publishing costs the same whatever `n` is. Wakes a blocked consumer.
+    ///
+    /// # Panics
+    /// If `n` exceeds the free space (a caller bug; bindings check first).
+    pub fn commit_unwritten_and_notify(&mut self, n: usize) {
+        if n > self.cached_free() {
+            self.free();
+        }
+        assert!(
+            n <= self.cached_free(),
+            "commit({n}) exceeds the free space"
+        );
+        if n > 0 {
+            self.shared.track(self.head, n, true);
+            self.head += n as u64;
+            self.shared.head.store(self.head, Ordering::Release);
+        }
+        self.shared.readable.notify();
+    }
+
     /// Copies all of `data` in, or nothing if it does not fit; publishes it.
     pub fn push(&mut self, data: &[u8]) -> bool {
         match self.write_grant_at_least(data.len()) {
@@ -417,6 +441,44 @@ impl Consumer {
     pub fn consume_and_notify(&mut self, n: usize) {
         self.consume(n);
         self.shared.writable.notify();
+    }
+
+    /// Writes `bytes` over the readable bytes starting `at` bytes past the
+    /// read position (keeping the heap fallback's mirror in step): how the
+    /// binding brings bytes lent by reference into the ring before it exposes
+    /// them as one contiguous view.
+    ///
+    /// # Safety
+    /// No reference to, and no exported view of, the overwritten bytes may be
+    /// alive: the binding overwrites only ranges it has never exported.
+    ///
+    /// # Panics
+    /// If `at + bytes.len()` exceeds the readable length.
+    pub unsafe fn overwrite(&mut self, at: usize, bytes: &[u8]) {
+        let len = self.cached_len();
+        assert!(
+            at.checked_add(bytes.len()).is_some_and(|end| end <= len),
+            "overwrite({at}, {}) exceeds the readable bytes",
+            bytes.len()
+        );
+        if bytes.is_empty() {
+            return;
+        }
+        let start = self.tail + at as u64;
+        self.shared.track(start, bytes.len(), true);
+        let offset = self.shared.offset(start);
+        // SAFETY: positions start .. start + len are readable, hence the
+        // consumer's: the producer published them and will not write them
+        // again until we consume them (needs `&mut self`); the caller
+        // guarantees nothing else refers to them. `offset + len <= 2 *
+        // capacity` keeps the write in the mapping, and len <= capacity means
+        // it never covers a byte and its mirror; `bytes` is never ring memory
+        // (a `&[u8]` of it could not coexist with this `&mut self` call).
+        unsafe {
+            let to = self.shared.memory.as_ptr().add(offset);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), to, bytes.len());
+            self.shared.memory.sync_mirror(offset, bytes.len());
+        }
     }
 
     /// Copies up to `out.len()` bytes out and consumes them; returns the count.
