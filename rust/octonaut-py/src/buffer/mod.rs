@@ -40,7 +40,10 @@ use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use octonaut_core::ring::{ring, Consumer, Mirroring, Producer, RingError, RingObserver};
+mod ends;
+
+use ends::{lend_slots, Lent, OutPtr, Reader, Writer};
+use octonaut_core::ring::{ring, slots, Mirroring, Producer, RingError, RingObserver};
 use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::{
     PyBufferError, PyIndexError, PyMemoryError, PyOSError, PyRuntimeError, PyTypeError,
@@ -240,11 +243,6 @@ fn copy_bytes(py: Python<'_>, from: Source, to: *mut u8) {
     }
 }
 
-/// The address of memory the caller owns exclusively for the duration of a
-/// copy: a fresh, not yet shared `bytes`, or an exported writable buffer.
-#[derive(Clone, Copy)]
-struct OutPtr(usize);
-
 /// What a reader's GIL-free wait achieved.
 enum Waited {
     /// Nothing readable before the slice ended.
@@ -253,6 +251,8 @@ enum Waited {
     Ready,
     /// The preallocated result was filled and consumed.
     Copied,
+    /// The read is exactly one lent `bytes`, consumed: return it.
+    Whole(Lent),
 }
 
 /// A new `bytes` of `len` bytes with unspecified contents, and the address
@@ -288,15 +288,13 @@ fn copy_into_ring(producer: &mut Producer, source: Source) {
 
 /// Copies the first `take` readable bytes to `out` and consumes them; the
 /// caller checked that `take` bytes are readable and that `out` has room.
-fn copy_out_of_ring(consumer: &mut Consumer, take: usize, out: OutPtr) {
-    let grant = consumer.read_grant();
-    debug_assert!(grant.len() >= take);
+fn copy_out_of_ring(reader: &mut Reader, take: usize, out: OutPtr) {
     // SAFETY: `out` points at `take` writable bytes the caller owns
     // exclusively (a fresh bytes object or an exported writable buffer, see
-    // `OutPtr`); the grant holds at least `take` readable bytes; the two never
-    // overlap (a read view of the ring is never writable).
-    unsafe { std::ptr::copy_nonoverlapping(grant.as_ptr(), out.0 as *mut u8, take) };
-    consumer.consume_and_notify(take);
+    // `OutPtr`), which is neither ring memory (a read view of the ring is
+    // never writable) nor a lent `bytes` (immutable, never exported
+    // writable); the caller checked that `take` bytes are readable.
+    unsafe { reader.copy_out(take, out) };
 }
 
 /// Which of the Buffer's two threads is (about to be) holding the GIL.
@@ -390,8 +388,8 @@ impl GilHandoff {
 /// A bounded byte buffer: a lock-free single-producer/single-consumer ring.
 #[pyclass(frozen, module = "octonaut._octonaut")]
 pub struct Buffer {
-    producer: Side<Producer>,
-    consumer: Side<Consumer>,
+    producer: Side<Writer>,
+    consumer: Side<Reader>,
     observer: RingObserver,
     /// Live `peek()` / `memoryview(buf)` exports: consuming is refused.
     read_exports: AtomicUsize,
@@ -416,18 +414,18 @@ impl Buffer {
     }
 
     /// The writer side (one thread at a time).
-    fn writer(&self) -> PyResult<SideGuard<'_, Producer>> {
+    fn writer(&self) -> PyResult<SideGuard<'_, Writer>> {
         self.check_process()?;
         self.producer.enter()
     }
 
     /// The reader side (one thread at a time).
-    fn reader(&self) -> PyResult<SideGuard<'_, Consumer>> {
+    fn reader(&self) -> PyResult<SideGuard<'_, Reader>> {
         self.check_process()?;
         self.consumer.enter()
     }
 
-    fn producing(&self) -> PyResult<SideGuard<'_, Producer>> {
+    fn producing(&self) -> PyResult<SideGuard<'_, Writer>> {
         let producer = self.writer()?;
         if self.write_exports.load(Ordering::Acquire) != 0 {
             return Err(PyBufferError::new_err(
@@ -437,7 +435,7 @@ impl Buffer {
         Ok(producer)
     }
 
-    fn consuming(&self) -> PyResult<SideGuard<'_, Consumer>> {
+    fn consuming(&self) -> PyResult<SideGuard<'_, Reader>> {
         let consumer = self.reader()?;
         if self.read_exports.load(Ordering::Acquire) != 0 {
             return Err(PyBufferError::new_err(
@@ -448,24 +446,28 @@ impl Buffer {
         Ok(consumer)
     }
 
-    /// Copies the first `take` readable bytes into a new `bytes` and consumes
-    /// them; long copies run with the GIL released.
+    /// Consumes the first `take` readable bytes into a `bytes`: the writer's
+    /// own object when they are exactly one lent `bytes`, otherwise a new one
+    /// (long copies run with the GIL released).
     fn bytes_from_ring<'py>(
         &self,
         py: Python<'py>,
-        consumer: &mut Consumer,
+        reader: &mut Reader,
         take: usize,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        if take < DETACH_COPY {
-            // One memcpy straight from the ring (`PyBytes::new_with` would
-            // zero-fill the new bytes first: a second pass over them).
-            let bytes = PyBytes::new(py, &consumer.read_grant()[..take]);
-            consumer.consume_and_notify(take);
-            return Ok(bytes);
+        if let Some(lent) = reader.take_whole(take) {
+            return Ok(lent.object.into_bound(py));
         }
+        // Uninitialised, then filled by one copy per piece (`PyBytes::new_with`
+        // would zero-fill it first: a second pass over the bytes).
         let (bytes, out) = uninit_bytes(py, take)?;
-        self.handoff
-            .detach(py, Role::Reader, || copy_out_of_ring(consumer, take, out));
+        if take < DETACH_COPY {
+            copy_out_of_ring(reader, take, out);
+        } else {
+            self.handoff
+                .detach(py, Role::Reader, || copy_out_of_ring(reader, take, out));
+        }
+        reader.settle(py);
         Ok(bytes)
     }
 
@@ -541,9 +543,10 @@ impl Buffer {
         };
         let (producer, consumer) = ring(capacity, mode).map_err(ring_error)?;
         let observer = producer.observer();
+        let (lend, lent) = slots(lend_slots(observer.capacity()));
         Ok(Buffer {
-            producer: Side::new(producer, "writer"),
-            consumer: Side::new(consumer, "reader"),
+            producer: Side::new(Writer::new(producer, lend), "writer"),
+            consumer: Side::new(Reader::new(consumer, lent), "reader"),
             observer,
             read_exports: AtomicUsize::new(0),
             write_exports: AtomicUsize::new(0),
@@ -605,18 +608,35 @@ impl Buffer {
                 format!("cannot write {need} bytes: larger than the capacity of {capacity} bytes"),
             ));
         }
-        let mut producer = self.producing()?;
+        let mut writer = self.producing()?;
         self.handoff.hold(Role::Writer);
         if need == 0 {
             return Ok(());
         }
+        // An exact `bytes` (immutable, so a reference is as good as a copy)
+        // long enough is lent to the ring rather than copied (see `ends`).
+        let mut lent = match data.cast_exact::<PyBytes>() {
+            Ok(bytes) if writer.lends(need) => Some(Lent {
+                start: writer.ring.position(),
+                len: need,
+                data: source.ptr as usize,
+                object: bytes.clone().unbind(),
+            }),
+            _ => None,
+        };
         loop {
-            let free = producer.free();
+            let free = writer.ring.free();
             if free >= need {
+                if let Some(item) = lent.take() {
+                    match writer.lend(item) {
+                        Ok(()) => return Ok(()),
+                        Err(item) => drop(item), // the list is full: copy
+                    }
+                }
                 if need < DETACH_COPY {
-                    copy_into_ring(&mut producer, source);
+                    copy_into_ring(&mut writer.ring, source);
                 } else {
-                    let producer = &mut *producer;
+                    let producer = &mut writer.ring;
                     self.handoff
                         .detach(py, Role::Writer, move || copy_into_ring(producer, source));
                 }
@@ -628,19 +648,28 @@ impl Buffer {
                     format!("cannot write {need} bytes: only {free} of {capacity} bytes are free"),
                 ));
             };
-            let producer = &mut *producer;
-            // The GIL is released for the wait anyway: copy before taking it
-            // back, so the copy overlaps the reader's work at no extra cost.
-            let written = self.handoff.detach(py, Role::Writer, move || {
-                let ready = producer.wait_for_free(need, slice);
-                if ready {
-                    copy_into_ring(producer, source);
+            let writer = &mut *writer;
+            let pending = lent.take();
+            // The GIL is released for the wait anyway: lend or copy before
+            // taking it back, so a copy overlaps the reader's work at no extra
+            // cost. An entry the list refused, or kept for the next slice,
+            // comes back to be dropped or retried with the GIL.
+            let (written, unused) = self.handoff.detach(py, Role::Writer, move || {
+                if !writer.ring.wait_for_free(need, slice) {
+                    return (false, pending);
                 }
-                ready
+                let unused = match pending.map(|item| writer.lend(item)) {
+                    Some(Ok(())) => return (true, None),
+                    Some(Err(item)) => Some(item),
+                    None => None,
+                };
+                copy_into_ring(&mut writer.ring, source);
+                (true, unused)
             });
             if written {
                 return Ok(());
             }
+            lent = unused;
             py.check_signals()?;
         }
     }
@@ -648,26 +677,26 @@ impl Buffer {
     /// A writable memoryview over all free space (contiguous); then `commit(n)`.
     fn writable<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyMemoryView>> {
         let this = slf.get();
-        let mut producer = this.writer()?;
+        let mut writer = this.writer()?;
         // Raw: earlier writable() views may still be written through (e.g. by
         // recv_into in another thread), so no `&mut [u8]` may cover them.
-        let (ptr, len) = producer.write_grant_raw();
+        let (ptr, len) = writer.ring.write_grant_raw();
         let view = Self::view(slf, ptr, len, true);
-        drop(producer);
+        drop(writer);
         view
     }
 
     /// Publishes `n` bytes written through `writable()`.
     fn commit(&self, n: i64) -> PyResult<()> {
-        let mut producer = self.producing()?;
-        let free = producer.free();
+        let mut writer = self.producing()?;
+        let free = writer.ring.free();
         let n = usize::try_from(n)
             .ok()
             .filter(|&n| n <= free)
             .ok_or_else(|| {
                 PyValueError::new_err(format!("commit({n}): n must be between 0 and free={free}"))
             })?;
-        producer.commit_and_notify(n);
+        writer.ring.commit_and_notify(n);
         Ok(())
     }
 
@@ -676,11 +705,11 @@ impl Buffer {
     fn peek<'py>(slf: &Bound<'py, Self>, n: Option<i64>) -> PyResult<Bound<'py, PyMemoryView>> {
         let n = n.unwrap_or(-1);
         let this = slf.get();
-        let mut consumer = this.reader()?;
-        let (ptr, len) = consumer.read_grant_raw();
+        let mut reader = this.reader()?;
+        let (ptr, len) = reader.contiguous(slf.py());
         let len = usize::try_from(n).map_or(len, |n| n.min(len));
         let view = Self::view(slf, ptr, len, false);
-        drop(consumer);
+        drop(reader);
         view
     }
 
@@ -694,22 +723,23 @@ impl Buffer {
     ) -> PyResult<Bound<'py, PyBytes>> {
         let n = n.unwrap_or(-1);
         let deadline = Deadline::from_timeout(timeout)?;
-        let mut consumer = self.consuming()?;
+        let mut reader = self.consuming()?;
         self.handoff.hold(Role::Reader);
+        reader.settle(py);
         let want = usize::try_from(n).ok();
         if want == Some(0) {
             return Ok(PyBytes::new(py, b""));
         }
-        let len = consumer.len();
+        let len = reader.len();
         if len > 0 {
             let take = want.map_or(len, |w| w.min(len));
-            return self.bytes_from_ring(py, &mut consumer, take);
+            return self.bytes_from_ring(py, &mut reader, take);
         }
         // Nothing readable: the wait releases the GIL. For a large read, the
         // result is allocated before waiting, so that if the arrival fills it
         // the copy runs before the GIL is taken back (overlapping the writer)
-        // -- unless the last wait's arrival was too short to fill a read,
-        // which would waste the allocation.
+        // -- unless the last wait's arrival was too short to fill a read, or
+        // was a lent `bytes` returned whole, which would waste the allocation.
         let target = want.map(|w| w.min(self.observer.capacity()));
         let early = match target {
             Some(t)
@@ -724,36 +754,45 @@ impl Buffer {
         loop {
             let Some(slice) = deadline.next_slice() else {
                 // Time is up; still return whatever arrived meanwhile.
-                let len = consumer.len();
+                let len = reader.len();
                 let take = want.map_or(len, |w| w.min(len));
-                return self.bytes_from_ring(py, &mut consumer, take);
+                return self.bytes_from_ring(py, &mut reader, take);
             };
-            let consumer = &mut *consumer;
+            let reader = &mut *reader;
             let out = early.as_ref().map(|(_, out)| *out);
             let waited = self.handoff.detach(py, Role::Reader, || {
-                if !consumer.wait_for_len(1, slice) {
+                let len = reader.wait(slice);
+                if len == 0 {
                     return Waited::NotYet;
                 }
+                if let Some(lent) = reader.take_whole(want.map_or(len, |w| w.min(len))) {
+                    return Waited::Whole(lent);
+                }
                 match (target, out) {
-                    (Some(t), Some(out)) if consumer.len() >= t => {
-                        copy_out_of_ring(consumer, t, out);
+                    (Some(t), Some(out)) if len >= t => {
+                        copy_out_of_ring(reader, t, out);
                         Waited::Copied
                     }
                     _ => Waited::Ready,
                 }
             });
             match waited {
+                Waited::Whole(lent) => {
+                    self.waits_fill_reads.store(false, Ordering::Relaxed);
+                    return Ok(lent.object.into_bound(py));
+                }
                 Waited::Copied => {
                     self.waits_fill_reads.store(true, Ordering::Relaxed);
+                    reader.settle(py);
                     let (bytes, _) = early.expect("Copied implies a preallocated result");
                     return Ok(bytes);
                 }
                 Waited::Ready => {
-                    let len = consumer.len();
+                    let len = reader.len();
                     let take = want.map_or(len, |w| w.min(len));
                     self.waits_fill_reads
                         .store(target.is_some_and(|t| len >= t), Ordering::Relaxed);
-                    return self.bytes_from_ring(py, consumer, take);
+                    return self.bytes_from_ring(py, reader, take);
                 }
                 Waited::NotYet => py.check_signals()?,
             }
@@ -781,42 +820,44 @@ impl Buffer {
         }
         let room = target.len_bytes();
         let out = OutPtr(target.buf_ptr() as usize);
-        let mut consumer = self.consuming()?;
+        let mut reader = self.consuming()?;
         self.handoff.hold(Role::Reader);
+        reader.settle(py);
         if room == 0 {
             return Ok(0);
         }
-        let len = consumer.len();
+        let len = reader.len();
         if len > 0 {
             let take = len.min(room);
             if take < DETACH_COPY {
-                copy_out_of_ring(&mut consumer, take, out);
+                copy_out_of_ring(&mut reader, take, out);
             } else {
-                let consumer = &mut *consumer;
-                self.handoff.detach(py, Role::Reader, move || {
-                    copy_out_of_ring(consumer, take, out)
-                });
+                let reader = &mut *reader;
+                self.handoff
+                    .detach(py, Role::Reader, || copy_out_of_ring(reader, take, out));
             }
+            reader.settle(py);
             return Ok(take);
         }
         loop {
             let Some(slice) = deadline.next_slice() else {
                 // Time is up; still move whatever arrived meanwhile.
-                let take = consumer.len().min(room);
-                copy_out_of_ring(&mut consumer, take, out);
+                let take = reader.len().min(room);
+                copy_out_of_ring(&mut reader, take, out);
+                reader.settle(py);
                 return Ok(take);
             };
-            let consumer = &mut *consumer;
+            let reader = &mut *reader;
             // As in `read`: the copy follows the wait before the GIL returns.
-            let moved = self.handoff.detach(py, Role::Reader, move || {
-                if !consumer.wait_for_len(1, slice) {
-                    return 0;
+            let moved = self.handoff.detach(py, Role::Reader, || {
+                let take = reader.wait(slice).min(room);
+                if take > 0 {
+                    copy_out_of_ring(reader, take, out);
                 }
-                let take = consumer.len().min(room);
-                copy_out_of_ring(consumer, take, out);
                 take
             });
             if moved > 0 {
+                reader.settle(py);
                 return Ok(moved);
             }
             py.check_signals()?;
@@ -827,8 +868,11 @@ impl Buffer {
     #[pyo3(signature = (limit = None), text_signature = "($self, limit=-1)")]
     fn readline<'py>(&self, py: Python<'py>, limit: Option<i64>) -> PyResult<Bound<'py, PyBytes>> {
         let limit = limit.unwrap_or(-1);
-        let mut consumer = self.consuming()?;
-        let grant = consumer.read_grant();
+        let mut reader = self.consuming()?;
+        let (ptr, len) = reader.contiguous(py);
+        // SAFETY: `contiguous` returned `len` readable bytes at `ptr`, ours
+        // until consumed (which needs the reader, held here).
+        let grant = unsafe { std::slice::from_raw_parts(ptr, len) };
         let limit = usize::try_from(limit).ok();
         let window = &grant[..limit.map_or(grant.len(), |l| l.min(grant.len()))];
         let take = match memchr::memchr(b'\n', window) {
@@ -837,29 +881,31 @@ impl Buffer {
             None => 0,
         };
         let line = PyBytes::new(py, &window[..take]);
-        consumer.consume_and_notify(take);
+        reader.discard(take);
         Ok(line)
     }
 
     /// Discards the next `n` readable bytes (ValueError if fewer are readable).
-    fn skip(&self, n: i64) -> PyResult<()> {
-        let mut consumer = self.consuming()?;
-        let len = consumer.len();
+    fn skip(&self, py: Python<'_>, n: i64) -> PyResult<()> {
+        let mut reader = self.consuming()?;
+        let len = reader.len();
         let n = usize::try_from(n)
             .ok()
             .filter(|&n| n <= len)
             .ok_or_else(|| {
                 PyValueError::new_err(format!("skip({n}): n must be between 0 and len={len}"))
             })?;
-        consumer.consume_and_notify(n);
+        reader.discard(n);
+        reader.settle(py);
         Ok(())
     }
 
     /// Discards every readable byte.
-    fn clear(&self) -> PyResult<()> {
-        let mut consumer = self.consuming()?;
-        let len = consumer.len();
-        consumer.consume_and_notify(len);
+    fn clear(&self, py: Python<'_>) -> PyResult<()> {
+        let mut reader = self.consuming()?;
+        let len = reader.len();
+        reader.discard(len);
+        reader.settle(py);
         Ok(())
     }
 
@@ -889,8 +935,10 @@ impl Buffer {
             owned = copy;
             &owned
         };
-        let mut consumer = self.reader()?;
-        let haystack = consumer.read_grant();
+        let mut reader = self.reader()?;
+        let (ptr, len) = reader.contiguous(py);
+        // SAFETY: as in `readline`; the reader is held while `haystack` lives.
+        let haystack = unsafe { std::slice::from_raw_parts(ptr, len) };
         let Some((from, to)) = search_window(haystack.len(), start, end, needle.len()) else {
             return Ok(-1);
         };
@@ -908,8 +956,10 @@ impl Buffer {
     }
 
     fn __getitem__(&self, py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let mut consumer = self.reader()?;
-        let readable = consumer.read_grant();
+        let mut reader = self.reader()?;
+        let (ptr, len) = reader.contiguous(py);
+        // SAFETY: as in `readline`; the reader is held while `readable` lives.
+        let readable = unsafe { std::slice::from_raw_parts(ptr, len) };
         if let Ok(slice) = key.cast::<PySlice>() {
             let range = slice.indices(readable.len() as isize)?;
             let bytes = if range.step == 1 {
@@ -954,8 +1004,8 @@ impl Buffer {
         flags: c_int,
     ) -> PyResult<()> {
         let this = slf.get();
-        let mut consumer = this.reader()?;
-        let (ptr, len) = consumer.read_grant_raw();
+        let mut reader = this.reader()?;
+        let (ptr, len) = reader.contiguous(slf.py());
         // SAFETY: `view` is the Py_buffer CPython passed to bf_getbuffer.
         unsafe {
             fill_view(
