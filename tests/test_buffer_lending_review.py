@@ -27,7 +27,7 @@ import time
 
 import octonaut
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 K = 32 * 1024  # LEND_MIN
@@ -508,7 +508,6 @@ ops = st.lists(
 )
 
 
-@settings(max_examples=60)
 @given(
     capacity_mirrored=st.sampled_from(
         [
@@ -664,7 +663,7 @@ def test_two_threads_exact_bytes_every_read_api(capacity, mirrored):
     scratch = bytearray(cap)
     deadline = time.monotonic() + 120
     while got < total and not errors and time.monotonic() < deadline:
-        how = rng.randrange(8) if len(buf) else 0
+        how = rng.randrange(9) if len(buf) else 0
         if how == 0:
             chunk = buf.read(timeout=1.0)
         elif how == 1:
@@ -690,8 +689,20 @@ def test_two_threads_exact_bytes_every_read_api(capacity, mirrored):
                 assert len(view) >= n
                 chunk = bytes(view[:n])
             buf.skip(n)
-        else:
+        elif how == 7:
             chunk = buf.read(K, timeout=1.0)
+        else:
+            # Hold a view while the writer keeps lending; fill the new ranges
+            # (indexing, find) under it: the viewed bytes never change.
+            with buf.peek() as view:
+                chunk = bytes(view)
+                for _ in range(3):
+                    time.sleep(0.0005)
+                    if len(buf) > len(chunk):
+                        assert buf[-1] == buf[len(buf) - 1]
+                        buf.find(b"\xff" * 3, len(chunk))
+                    assert view == chunk
+            buf.skip(len(chunk))
         received.update(chunk)
         got += len(chunk)
     thread.join(timeout=60)
@@ -702,3 +713,56 @@ def test_two_threads_exact_bytes_every_read_api(capacity, mirrored):
     for i, base in enumerate(bases):  # (zip would keep a reference in its tuple)
         data = kept[i]
         assert refs(data) == base
+
+
+# --- boundaries between ring bytes and lent ranges ---------------------------
+
+
+@pytest.mark.parametrize("mirrored", MODES, ids=MODE_IDS)
+def test_the_same_object_lent_repeatedly_and_read_whole_after_a_copied_prefix(mirrored):
+    buf = octonaut.Buffer(4 * K, mirrored=mirrored)
+    data = blob(K, 15)
+    base = refs(data)
+    buf.write(b"abc")
+    for _ in range(3):
+        buf.write(data)
+    assert refs(data) == base + 3
+    assert buf.read(3) == b"abc"  # a copied prefix ends where the first range starts
+    assert buf.read(K) is data
+    assert buf.read(K + 1) == data + data[:1]  # two ranges: copied, not whole
+    assert buf.read(K - 2) == data[1:-1]
+    assert refs(data) == base + 1  # the last range: one byte still unread
+    assert buf.read(K) == data[-1:]
+    assert refs(data) == base
+    assert buf.tell() == 3 + 3 * K
+
+
+@pytest.mark.parametrize("mirrored", MODES, ids=MODE_IDS)
+@pytest.mark.parametrize("where", ["first", "last", "after", "before"])
+def test_readline_and_find_at_the_edges_of_a_lent_range(mirrored, where):
+    buf = octonaut.Buffer(2 * K, mirrored=mirrored)
+    advance(buf, buf.capacity - 7)
+    body = bytearray(blob(K, 16).replace(b"\n", b"."))
+    prefix, suffix = b"pre", b"post"
+    if where == "first":
+        body[0:1] = b"\n"
+    elif where == "last":
+        body[-1:] = b"\n"
+    elif where == "after":
+        suffix = b"\npost"
+    else:
+        prefix = b"pre\n"
+    data = bytes(body)
+    base = refs(data)
+    buf.write(prefix)
+    buf.write(data)
+    buf.write(suffix)
+    stream = prefix + data + suffix
+    assert buf.find(b"\n") == stream.find(b"\n")
+    assert buf.find(b"\n", len(prefix), len(prefix) + K) == stream.find(
+        b"\n", len(prefix), len(prefix) + K
+    )
+    assert refs(data) == base  # find filled the range into the ring
+    line = buf.readline()
+    assert line == stream[: stream.find(b"\n") + 1]
+    assert buf.read() == stream[len(line) :]
