@@ -774,3 +774,56 @@ def test_readline_and_find_at_the_edges_of_a_lent_range(mirrored, where):
     line = buf.readline()
     assert line == stream[: stream.find(b"\n") + 1]
     assert buf.read() == stream[len(line) :]
+
+
+CONSUMERS = ["read_pieces", "read_rest", "readinto_pieces", "skip_pieces", "readline", "clear",
+             "blocked_read", "blocked_readinto"]  # fmt: skip
+
+
+@pytest.mark.parametrize("mirrored", MODES, ids=MODE_IDS)
+@pytest.mark.parametrize("how", CONSUMERS)
+def test_the_call_that_finishes_a_lent_range_releases_it(mirrored, how):
+    """No later call may be needed to drop a spent entry: its reference is
+    released by the very call that consumes its last byte."""
+    buf = octonaut.Buffer(4 * K, mirrored=mirrored)
+    data = text(3 * K + 11, 17).replace(b"\n", b".")[:-1] + b"\n"
+    base = refs(data)
+    if how.startswith("blocked"):
+        timer = threading.Timer(0.05, buf.write, args=(data,))
+        timer.start()
+        if how == "blocked_read":
+            first = buf.read(2 * K, timeout=5.0)  # a preallocated read, not the whole range
+        else:
+            out = bytearray(2 * K)
+            first = bytes(out[: buf.readinto(out, timeout=5.0)])
+        timer.join()
+        del timer  # a Timer keeps its arguments
+        assert first == data[: len(first)]
+        assert refs(data) == base + 1
+        assert buf.read() == data[len(first) :]
+    else:
+        buf.write(data)
+        assert refs(data) == base + 1
+        if how == "read_pieces":
+            got = b"".join(buf.read(K - 1) for _ in range(4))
+            assert got == data
+        elif how == "read_rest":
+            assert buf.read(5) + buf.read() == data
+        elif how == "readinto_pieces":
+            out = bytearray(K + 1)
+            got = bytearray()
+            for _ in range(4):
+                got += out[: buf.readinto(out)]
+            assert got == data
+        elif how == "skip_pieces":
+            buf.skip(K)
+            buf.skip(2 * K)
+            buf.skip(11)
+        elif how == "readline":
+            assert buf.read(3) == data[:3]
+            assert buf.readline() == data[3:]
+        else:
+            buf.read(7)
+            buf.clear()
+    assert len(buf) == 0
+    assert refs(data) == base
