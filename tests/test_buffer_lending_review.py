@@ -356,6 +356,11 @@ def test_references_are_released_on_every_way_out(mirrored):
         buf.write(big)
     assert refs(big) == base_big
     buf.clear()
+    # refused under a live writable() view
+    with buf.writable():
+        with pytest.raises(BufferError):
+            buf.write(objs[4])
+    check()
     # timed-out reads
     assert buf.read(timeout=0.01) == b""
     assert buf.readinto(bytearray(10), timeout=0.01) == 0
