@@ -221,3 +221,51 @@ fn loom_lent_range_is_listed_before_its_bytes_are_readable() {
         assert_eq!(out, b"abc");
     });
 }
+
+#[test]
+fn loom_lent_range_across_the_wrap_is_filled_through_the_heap_mirror() {
+    // Heap fallback (always under loom), capacity 4. A copied "xy" moves both
+    // ends to 2; then "abc" is lent at positions 2..5 (offsets 2, 3, 0: across
+    // the wrap) and "d" is copied after it while the consumer fills and reads.
+    // The consumer's grants are at most 2 bytes long, so it reads "c" at
+    // offset 0 (the first half): that byte was written by `overwrite` in the
+    // second half, so it arrives only through the mirror copy, and "d" (offset
+    // 1) is the producer's own write racing the fill.
+    model(|| {
+        let (mut tx, mut rx) = ring(4, Mirroring::Disabled).unwrap();
+        let (mut lend, mut lent) = slots::<(u64, &'static [u8])>(1);
+        assert!(tx.push(b"xy"));
+        assert_eq!(rx.read_grant(), b"xy");
+        rx.consume(2);
+        let writer = thread::spawn(move || {
+            lend.try_push((2, b"abc")).unwrap();
+            tx.commit_unwritten_and_notify(3);
+            while !tx.push(b"d") {
+                thread::yield_now();
+            }
+        });
+        let mut out = Vec::new();
+        while out.len() < 4 {
+            let len = rx.len();
+            if len == 0 {
+                thread::yield_now();
+                continue;
+            }
+            lent.refresh();
+            if let Some(&(start, bytes)) = lent.get(0) {
+                if start < rx.position() + len as u64 {
+                    assert_eq!(start, rx.position(), "filled before any of it is read");
+                    // SAFETY: nothing refers to the readable bytes here.
+                    unsafe { rx.overwrite(0, bytes) };
+                    lent.pop();
+                }
+            }
+            let grant = rx.read_grant();
+            let n = grant.len().min(2);
+            out.extend_from_slice(&grant[..n]);
+            rx.consume(n);
+        }
+        writer.join().unwrap();
+        assert_eq!(out, b"abcd");
+    });
+}

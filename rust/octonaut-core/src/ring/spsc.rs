@@ -450,7 +450,9 @@ impl Consumer {
     ///
     /// # Safety
     /// No reference to, and no exported view of, the overwritten bytes may be
-    /// alive: the binding overwrites only ranges it has never exported.
+    /// alive: the binding overwrites only ranges it has never exported. And
+    /// `bytes` must not lie in this ring's memory (a raw-pointer slice of it,
+    /// e.g. from `read_grant_raw`, would overlap the copy or its mirror).
     ///
     /// # Panics
     /// If `at + bytes.len()` exceeds the readable length.
@@ -472,8 +474,8 @@ impl Consumer {
         // again until we consume them (needs `&mut self`); the caller
         // guarantees nothing else refers to them. `offset + len <= 2 *
         // capacity` keeps the write in the mapping, and len <= capacity means
-        // it never covers a byte and its mirror; `bytes` is never ring memory
-        // (a `&[u8]` of it could not coexist with this `&mut self` call).
+        // it never covers a byte and its mirror; `bytes` is not ring memory
+        // (caller contract), so the copy and the mirror sync never overlap it.
         unsafe {
             let to = self.shared.memory.as_ptr().add(offset);
             std::ptr::copy_nonoverlapping(bytes.as_ptr(), to, bytes.len());
