@@ -7,12 +7,15 @@
 
     How each producer obtains its chunks matters, so it is a column of its own:
     - "same bytes": the writer sends one prebuilt ``bytes`` object over and
-      over. A Queue then only passes a reference (no byte is copied), while
-      Buffer copies it in and out and a pipe copies it through the kernel.
+      over. A Queue then only passes a reference (no byte is copied); so does
+      Buffer for chunks of 32 KiB or more (it lends them to the ring, and a
+      ``read`` of exactly one returns it), while it copies shorter ones in and
+      out; a pipe copies everything through the kernel.
     - "from scratch": the writer copies each chunk out of a reused
       ``bytearray`` (what ``recv_into``/``readinto`` fill): the Queue writer
       must ``put(bytes(scratch))``, since the scratch is about to be
-      overwritten; Buffer writes the scratch itself. Each writer copies once.
+      overwritten; Buffer writes the scratch itself. Each writer copies once
+      (Buffer never lends a ``bytearray``), and Buffer's reader copies again.
     Readers: ``get()`` / ``read(65536)`` / ``os.read(65536)`` all end with a
     ``bytes`` per call. The "readinto" rows show Buffer's reader filling one
     preallocated ``bytearray`` instead (no allocation) against the same Queue.

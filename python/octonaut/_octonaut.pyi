@@ -89,6 +89,10 @@ class Buffer:
         forever. ``len(data) > capacity`` raises ``BufferFull`` at once. The
         message names the sizes; a failed write changes nothing. Raises
         ``BufferError`` while a ``writable()`` view is alive.
+
+        An exact ``bytes`` of 32 KiB or more is lent, not copied: the Buffer
+        keeps a reference to it (it still counts against the capacity) until
+        its bytes are consumed. Other objects are copied in.
         """
 
     def writable(self) -> memoryview:
@@ -107,7 +111,11 @@ class Buffer:
 
     def peek(self, n: int | None = -1) -> memoryview:
         """A read-only, contiguous memoryview of the first ``n`` readable bytes
-        (all of them if ``n < 0``, at most ``len(buf)``). Consumes nothing."""
+        (all of them if ``n < 0``, at most ``len(buf)``). Consumes nothing.
+
+        Lent bytes (see ``write``) are first copied into the ring, once; so
+        are they before ``memoryview(buf)``, ``find``, indexing and
+        ``readline``."""
 
     # PEP 688, so type checkers see a Buffer (on every version, as typeshed
     # declares bytes'); at runtime these are the C buffer slots, which the
@@ -123,7 +131,8 @@ class Buffer:
         Pipe-like: never waits for all ``n`` bytes. If the buffer is empty and
         ``n != 0``, waits (GIL released) until at least one byte arrives or the
         timeout runs out (``timeout=0``: no wait, ``None``: forever); returns
-        ``b""`` when nothing arrived in time.
+        ``b""`` when nothing arrived in time. A read of exactly the bytes of
+        one lent ``write`` (see ``write``) returns that very object.
         """
 
     def readinto(self, b: _BytesLike, timeout: float | None = 0) -> int:

@@ -54,3 +54,39 @@ fn streaming_after_warm_up_allocates_nothing() {
         );
     }
 }
+
+#[test]
+fn lending_after_warm_up_allocates_nothing() {
+    // The Buffer binding's lending path: list a range, publish it unwritten,
+    // fill it into the ring with `overwrite`, or consume it and pop its entry.
+    assert_counter_works();
+    for mode in [Mirroring::Required, Mirroring::Disabled] {
+        let (mut tx, mut rx) = ring_with_wakeup(8192, mode, Wakeup::Native).unwrap();
+        let (mut lend, mut lent) = octonaut_core::ring::slots::<(u64, &'static [u8])>(4);
+        static LENT: [u8; 3000] = [0xA5; 3000];
+        let mut stream = |rounds: usize| {
+            let mut moved = 0;
+            for round in 0..rounds {
+                assert!(tx.wait_for_free(LENT.len(), Duration::from_millis(1)));
+                lend.try_push((tx.position(), &LENT[..])).unwrap();
+                tx.commit_unwritten_and_notify(LENT.len());
+                let len = rx.len();
+                lent.refresh();
+                let (start, bytes) = lent.pop().expect("listed before published");
+                assert_eq!(start, rx.position());
+                if round % 2 == 0 {
+                    // SAFETY: nothing refers to the readable bytes here.
+                    unsafe { rx.overwrite(0, bytes) };
+                    moved += rx.read_grant()[..len].len();
+                }
+                rx.consume_and_notify(len);
+                moved += len;
+            }
+            moved
+        };
+        stream(100); // warm-up
+        let (moved, allocations) = count_allocations(|| stream(10_000));
+        assert!(moved > 30_000_000, "{mode:?}: only {moved} bytes moved");
+        assert_eq!(allocations, 0, "{mode:?}: lending allocated");
+    }
+}

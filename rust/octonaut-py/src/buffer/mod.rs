@@ -3,10 +3,11 @@
 //!
 //! Strategy: the class is `frozen`, so Python never takes a `RefCell`-style
 //! borrow and a writer thread and a reader thread can use one Buffer at once
-//! with no "already borrowed" errors. The ring's [`Producer`] and [`Consumer`]
-//! each sit in a [`Side`]: an `UnsafeCell` guarded by an atomic busy flag, so a
-//! second concurrent writer (or reader) gets a `RuntimeError` instead of
-//! undefined behaviour. Read-only methods that every thread may call (`len`,
+//! with no "already borrowed" errors. The two ends ([`Writer`] and [`Reader`]
+//! in `ends`: the ring's producer and consumer, each with its end of the list
+//! of lent bytes) each sit in a [`Side`]: an `UnsafeCell` guarded by an atomic
+//! busy flag, so a second concurrent writer (or reader) gets a `RuntimeError`
+//! instead of undefined behaviour. Read-only methods that every thread may call (`len`,
 //! `free`, `tell`) go through a [`RingObserver`] and take no flag.
 //!
 //! Views: `writable()`, `peek()` and `memoryview(buf)` export raw pointers into
@@ -17,6 +18,13 @@
 //! and `peek()` views is a small [`BufferView`] object holding a strong
 //! reference to the Buffer, so a view keeps the memory mapped even after the
 //! last user reference to the Buffer is gone.
+//!
+//! Lending: a write of an exact `bytes` of 32 KiB or more is passed to the
+//! ring by reference, not copied; a read of exactly that range returns the
+//! same object, and other reads copy it once, straight to their destination
+//! (see `ends`). It is invisible to callers except in speed and in one
+//! detail: the Buffer holds a reference to the object until its bytes are
+//! consumed.
 //!
 //! Blocking: waits release the GIL (`py.detach`) in slices of at most 50 ms
 //! and call `py.check_signals()` between slices, so Ctrl-C works; the wakeup
