@@ -5,10 +5,13 @@
 //! borrow and a writer thread and a reader thread can use one Buffer at once
 //! with no "already borrowed" errors. The two ends ([`Writer`] and [`Reader`]
 //! in `ends`: the ring's producer and consumer, each with its end of the list
-//! of lent bytes) each sit in a [`Side`]: an `UnsafeCell` guarded by an atomic
-//! busy flag, so a second concurrent writer (or reader) gets a `RuntimeError`
-//! instead of undefined behaviour. Read-only methods that every thread may call (`len`,
-//! `free`, `tell`) go through a [`RingObserver`] and take no flag.
+//! of lent bytes) each sit in a [`Side`] (`side`): an `UnsafeCell` guarded by
+//! an atomic busy flag, so a second concurrent writer (or reader) gets a
+//! `RuntimeError` instead of undefined behaviour. Read-only methods that every
+//! thread may call (`len`, `free`, `tell`) go through a [`RingObserver`] and
+//! take no flag. This file holds the class and its methods; `copy` the
+//! memcpys, `deadline` the timeouts, `handoff` the GIL hint, `view` the
+//! buffer-protocol exports.
 //!
 //! Views: `writable()`, `peek()` and `memoryview(buf)` export raw pointers into
 //! the ring. Each export is counted (`read_exports`, `write_exports`) from
@@ -42,16 +45,21 @@
 //! result it allocated before waiting (for reads of 64 KiB or more), so that
 //! copy overlaps the other thread's work at no extra GIL hand-off.
 
-use std::cell::UnsafeCell;
 use std::ffi::c_int;
-use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+mod copy;
+mod deadline;
 mod ends;
+mod handoff;
+mod side;
+mod view;
 
+use copy::{copy_bytes, copy_into_ring, copy_out_of_ring, source_of, uninit_bytes};
+use deadline::Deadline;
 use ends::{lend_slots, Lent, OutPtr, Reader, Writer};
-use octonaut_core::ring::{ring, slots, Mirroring, Producer, RingError, RingObserver};
+use handoff::{GilHandoff, Role};
+use octonaut_core::ring::{ring, slots, Mirroring, RingError, RingObserver};
 use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::{
     PyBufferError, PyIndexError, PyMemoryError, PyOSError, PyRuntimeError, PyTypeError,
@@ -60,17 +68,14 @@ use pyo3::exceptions::{
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyMemoryView, PySlice};
+use side::{Side, SideGuard};
+use view::{fill_view, BufferView};
 
 use crate::errors;
 
-/// Longest a blocking call sleeps before checking for signals.
-const WAIT_SLICE: Duration = Duration::from_millis(50);
 /// Copies at least this long run with the GIL released (see [`GilHandoff`]
 /// for why that pays off only with the hand-off spin).
 const DETACH_COPY: usize = 64 * 1024;
-/// How long a thread coming back from a GIL-free section spins for the other
-/// thread of the Buffer to let go of the GIL before queueing for it.
-const HANDOFF_SPIN: Duration = Duration::from_micros(20);
 /// Searches over at least this many bytes run with the GIL released.
 const DETACH_SEARCH: usize = 256 * 1024;
 /// A `read(n)` that must wait allocates its result before waiting when `n`
@@ -83,174 +88,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// One end of the ring plus the flag that makes it single-threaded.
-struct Side<T> {
-    cell: UnsafeCell<T>,
-    busy: AtomicBool,
-    role: &'static str,
-}
-
-// SAFETY: the `T` inside is only reached through `Side::enter`, whose atomic
-// busy flag admits one thread at a time, so sharing `&Side` never shares `&T`
-// between threads concurrently; `T: Send` lets that one thread be any thread.
-unsafe impl<T: Send> Sync for Side<T> {}
-
-impl<T> Side<T> {
-    fn new(value: T, role: &'static str) -> Self {
-        Side {
-            cell: UnsafeCell::new(value),
-            busy: AtomicBool::new(false),
-            role,
-        }
-    }
-
-    fn enter(&self) -> PyResult<SideGuard<'_, T>> {
-        if self
-            .busy
-            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            return Err(PyRuntimeError::new_err(format!(
-                "Buffer is already being used by another {} thread; \
-                 use one writer thread and one reader thread",
-                self.role
-            )));
-        }
-        Ok(SideGuard { side: self })
-    }
-}
-
-struct SideGuard<'a, T> {
-    side: &'a Side<T>,
-}
-
-impl<T> Deref for SideGuard<'_, T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        // SAFETY: this guard holds the busy flag, so no other reference to the
-        // cell's contents exists (see `Side::enter`).
-        unsafe { &*self.side.cell.get() }
-    }
-}
-
-impl<T> DerefMut for SideGuard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: as in `deref`; `&mut self` makes this the only borrow.
-        unsafe { &mut *self.side.cell.get() }
-    }
-}
-
-impl<T> Drop for SideGuard<'_, T> {
-    fn drop(&mut self) {
-        self.side.busy.store(false, Ordering::Release);
-    }
-}
-
-/// When a blocking call gives up.
-#[derive(Clone, Copy)]
-enum Deadline {
-    Now,
-    Never,
-    At(Instant),
-}
-
-impl Deadline {
-    fn from_timeout(timeout: Option<f64>) -> PyResult<Self> {
-        match timeout {
-            None => Ok(Deadline::Never),
-            Some(t) if t.is_nan() || t < 0.0 => Err(PyValueError::new_err(
-                "timeout must be None or a non-negative number",
-            )),
-            Some(0.0) => Ok(Deadline::Now),
-            Some(t) => Ok(Duration::try_from_secs_f64(t)
-                .ok()
-                .and_then(|d| Instant::now().checked_add(d))
-                .map_or(Deadline::Never, Deadline::At)),
-        }
-    }
-
-    /// How long the next wait may sleep, or `None` once time is up.
-    fn next_slice(self) -> Option<Duration> {
-        match self {
-            Deadline::Now => None,
-            Deadline::Never => Some(WAIT_SLICE),
-            Deadline::At(at) => {
-                let left = at.saturating_duration_since(Instant::now());
-                (!left.is_zero()).then(|| left.min(WAIT_SLICE))
-            }
-        }
-    }
-}
-
-/// Bytes to copy from Python: kept alive by the owner the caller holds (a
-/// `bytes` object or an exported `PyUntypedBuffer`).
-#[derive(Clone, Copy)]
-struct Source {
-    ptr: *const u8,
-    len: usize,
-}
-
-// SAFETY: a `Source` is only a pointer/length pair whose memory is pinned by
-// an object the creating frame keeps alive for as long as the `Source` is used.
-unsafe impl Send for Source {}
-
-impl Source {
-    /// # Safety
-    /// `to` must be valid for `self.len` bytes of writes, not overlapping the
-    /// source, and the source must still be pinned by its owner.
-    unsafe fn copy_to(self, to: *mut u8) {
-        // SAFETY: forwarded to the caller (see above).
-        unsafe { std::ptr::copy_nonoverlapping(self.ptr, to, self.len) }
-    }
-}
-
-/// The bytes of `data`. A `bytes` object is pinned by the caller's reference
-/// to `data`; any other bytes-like object is pinned by the returned export,
-/// which the caller must keep alive while it uses the `Source`.
-fn source_of(data: &Bound<'_, PyAny>) -> PyResult<(Option<PyUntypedBuffer>, Source)> {
-    if let Ok(bytes) = data.cast::<PyBytes>() {
-        let slice = bytes.as_bytes();
-        let source = Source {
-            ptr: slice.as_ptr(),
-            len: slice.len(),
-        };
-        return Ok((None, source));
-    }
-    let buffer = PyUntypedBuffer::get(data).map_err(|_| {
-        PyTypeError::new_err(format!(
-            "a bytes-like object is required, not '{}'",
-            data.get_type()
-                .name()
-                .map_or_else(|_| "?".to_string(), |n| n.to_string())
-        ))
-    })?;
-    if !buffer.is_c_contiguous() {
-        return Err(PyBufferError::new_err("data must be C-contiguous"));
-    }
-    let source = Source {
-        ptr: buffer.buf_ptr() as *const u8,
-        len: buffer.len_bytes(),
-    };
-    Ok((Some(buffer), source))
-}
-
-/// Copies `len` bytes, with the GIL released when the copy is long.
-fn copy_bytes(py: Python<'_>, from: Source, to: *mut u8) {
-    let to = to as usize;
-    let copy = move || {
-        // SAFETY: `from` is pinned by its owner (see `Source`) and `to` points
-        // at `from.len` bytes the caller owns exclusively (a ring grant or an
-        // exported writable buffer); the two never overlap (ring memory is
-        // never exported as a source while granted to us).
-        unsafe { from.copy_to(to as *mut u8) }
-    };
-    if from.len >= DETACH_COPY {
-        py.detach(copy);
-    } else {
-        copy();
-    }
-}
-
 /// What a reader's GIL-free wait achieved.
 enum Waited {
     /// Nothing readable before the slice ended.
@@ -261,136 +98,6 @@ enum Waited {
     Copied,
     /// The read is exactly one lent `bytes`, consumed: return it.
     Whole(Lent),
-}
-
-/// A new `bytes` of `len` bytes with unspecified contents, and the address
-/// of its data. The caller fills all `len` bytes before any Python code can
-/// see the object.
-fn uninit_bytes(py: Python<'_>, len: usize) -> PyResult<(Bound<'_, PyBytes>, OutPtr)> {
-    let size = ffi::Py_ssize_t::try_from(len)
-        .map_err(|_| PyMemoryError::new_err("read size too large"))?;
-    // SAFETY: a NULL source asks CPython for a new, uninitialised bytes object
-    // of `size` bytes (documented API); we hold the GIL.
-    let raw = unsafe { ffi::PyBytes_FromStringAndSize(std::ptr::null(), size) };
-    // SAFETY: `raw` is a new reference, or NULL with an exception set.
-    let object = unsafe { Bound::from_owned_ptr_or_err(py, raw)? };
-    // SAFETY: PyBytes_FromStringAndSize returns a bytes object.
-    let bytes = unsafe { object.cast_into_unchecked::<PyBytes>() };
-    // SAFETY: `bytes` is a live bytes object; the pointer is to its data,
-    // which stays put while we hold the object.
-    let data = unsafe { ffi::PyBytes_AsString(bytes.as_ptr()) };
-    Ok((bytes, OutPtr(data as usize)))
-}
-
-/// Copies `source` into the ring and publishes it; the caller checked that
-/// `source.len` bytes are free.
-fn copy_into_ring(producer: &mut Producer, source: Source) {
-    let grant = producer.write_grant();
-    debug_assert!(grant.len() >= source.len);
-    // SAFETY: the grant holds at least `source.len` bytes the producer owns
-    // exclusively; `source` is pinned by its owner (see `Source`) and is never
-    // ring memory granted to us, so the ranges do not overlap.
-    unsafe { source.copy_to(grant.as_mut_ptr()) };
-    producer.commit_and_notify(source.len);
-}
-
-/// Copies the first `take` readable bytes to `out` and consumes them; the
-/// caller checked that `take` bytes are readable and that `out` has room.
-fn copy_out_of_ring(reader: &mut Reader, take: usize, out: OutPtr) {
-    // SAFETY: `out` points at `take` writable bytes the caller owns
-    // exclusively (a fresh bytes object or an exported writable buffer, see
-    // `OutPtr`), which is neither ring memory (a read view of the ring is
-    // never writable) nor a lent `bytes` (immutable, never exported
-    // writable); the caller checked that `take` bytes are readable.
-    unsafe { reader.copy_out(take, out) };
-}
-
-/// Which of the Buffer's two threads is (about to be) holding the GIL.
-#[derive(Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-enum Role {
-    Writer = 1,
-    Reader = 2,
-}
-
-/// No thread of this Buffer holds the GIL (as far as the hint knows).
-const NOBODY: u8 = 0;
-
-/// A hint of which of the Buffer's two threads holds the GIL, so a thread
-/// coming back from a GIL-free copy or wait can wait for the other one to let
-/// go of it by spinning, instead of queueing in CPython's GIL wait (a futex
-/// sleep, then a wakeup of tens of microseconds -- during which the other
-/// thread often takes the GIL back, so the sleeper waits again).
-///
-/// With it, a writer and a reader streaming large chunks take turns on the
-/// GIL only for their Python-level work while their copies overlap on two
-/// cores. It is only a hint: correctness never depends on it, and a thread
-/// never spins longer than [`HANDOFF_SPIN`] per GIL-free section (then it
-/// queues for the GIL as usual: the other thread is in long Python work, or
-/// descheduled).
-struct GilHandoff {
-    holder: AtomicU8,
-}
-
-impl GilHandoff {
-    fn new() -> Self {
-        GilHandoff {
-            holder: AtomicU8::new(NOBODY),
-        }
-    }
-
-    /// Records that `role`'s thread holds the GIL (called with the GIL).
-    fn hold(&self, role: Role) {
-        if self.holder.load(Ordering::Relaxed) != role as u8 {
-            self.holder.store(role as u8, Ordering::Relaxed);
-        }
-    }
-
-    /// Runs `work` with the GIL released, then takes the GIL back, first
-    /// spinning (briefly) until the other thread has released it.
-    fn detach<T: Send>(&self, py: Python<'_>, role: Role, work: impl FnOnce() -> T + Send) -> T {
-        py.detach(|| {
-            let _ = self.holder.compare_exchange(
-                role as u8,
-                NOBODY,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            );
-            let out = work();
-            self.reclaim(role);
-            out
-        })
-    }
-
-    fn reclaim(&self, role: Role) {
-        let claim = || match self.holder.compare_exchange(
-            NOBODY,
-            role as u8,
-            Ordering::Relaxed,
-            Ordering::Relaxed,
-        ) {
-            Ok(_) => true,
-            Err(holder) => holder == role as u8,
-        };
-        if claim() {
-            return;
-        }
-        let start = Instant::now();
-        let mut spins = 0u32;
-        loop {
-            std::hint::spin_loop();
-            if claim() {
-                return;
-            }
-            spins = spins.wrapping_add(1);
-            if spins % 32 == 0 && start.elapsed() >= HANDOFF_SPIN {
-                break;
-            }
-        }
-        // The other thread kept the GIL (long Python work, or descheduled):
-        // queue for it as usual.
-        self.holder.store(role as u8, Ordering::Relaxed);
-    }
 }
 
 /// A bounded byte buffer: a lock-free single-producer/single-consumer ring.
@@ -1030,103 +737,5 @@ impl Buffer {
 
     unsafe fn __releasebuffer__(&self, _view: *mut ffi::Py_buffer) {
         self.read_exports.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// Fills `view` for `len` bytes at `ptr` exported by `exporter`, counting the
-/// export in `exports` (decremented by the matching `__releasebuffer__`).
-///
-/// # Safety
-/// `view` must be the valid `Py_buffer` CPython handed to `bf_getbuffer`, and
-/// `ptr .. ptr + len` must stay valid while `exporter` lives.
-unsafe fn fill_view(
-    view: *mut ffi::Py_buffer,
-    exporter: &Bound<'_, PyAny>,
-    ptr: *const u8,
-    len: usize,
-    writable: bool,
-    flags: c_int,
-    exports: &AtomicUsize,
-) -> PyResult<()> {
-    if flags & ffi::PyBUF_WRITABLE != 0 && !writable {
-        return Err(PyBufferError::new_err(
-            "this view is read-only (use Buffer.writable() to write)",
-        ));
-    }
-    exports.fetch_add(1, Ordering::AcqRel);
-    // SAFETY: `view` is valid (caller contract); the memory outlives the view
-    // because `exporter` (which keeps the ring alive) is stored in view.obj
-    // with a new reference by PyBuffer_FillInfo.
-    let status = unsafe {
-        ffi::PyBuffer_FillInfo(
-            view,
-            exporter.as_ptr(),
-            ptr as *mut std::ffi::c_void,
-            len as ffi::Py_ssize_t,
-            c_int::from(!writable),
-            flags,
-        )
-    };
-    if status != 0 {
-        exports.fetch_sub(1, Ordering::AcqRel);
-        return Err(PyErr::fetch(exporter.py()));
-    }
-    Ok(())
-}
-
-/// The exporter behind `writable()` and `peek()` memoryviews: it owns a strong
-/// reference to its Buffer, so the ring stays mapped while any view lives.
-#[pyclass(frozen, module = "octonaut._octonaut", name = "_BufferView")]
-pub struct BufferView {
-    owner: Py<Buffer>,
-    address: usize,
-    len: usize,
-    writable: bool,
-    /// A BufferView describes one moment of the ring; it is exported once.
-    exported: AtomicBool,
-}
-
-#[pymethods]
-impl BufferView {
-    unsafe fn __getbuffer__(
-        slf: Bound<'_, Self>,
-        view: *mut ffi::Py_buffer,
-        flags: c_int,
-    ) -> PyResult<()> {
-        let this = slf.get();
-        if this.exported.swap(true, Ordering::AcqRel) {
-            return Err(PyBufferError::new_err(
-                "this Buffer view was already exported; call writable() or peek() again",
-            ));
-        }
-        let owner = this.owner.get();
-        let exports = if this.writable {
-            &owner.write_exports
-        } else {
-            &owner.read_exports
-        };
-        // SAFETY: `view` is the Py_buffer CPython passed to bf_getbuffer; the
-        // region stays mapped while `slf` (holding `owner`) lives.
-        unsafe {
-            fill_view(
-                view,
-                slf.as_any(),
-                this.address as *const u8,
-                this.len,
-                this.writable,
-                flags,
-                exports,
-            )
-        }
-    }
-
-    unsafe fn __releasebuffer__(&self, _view: *mut ffi::Py_buffer) {
-        let owner = self.owner.get();
-        let exports = if self.writable {
-            &owner.write_exports
-        } else {
-            &owner.read_exports
-        };
-        exports.fetch_sub(1, Ordering::AcqRel);
     }
 }
