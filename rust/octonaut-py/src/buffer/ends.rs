@@ -30,6 +30,10 @@ use octonaut_core::ring::{Consumer, Producer, SlotReceiver, SlotSender};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+/// Fills of lent ranges into the ring at least this long run with the GIL
+/// released (as the binding's other long copies do).
+const DETACH_FILL: u64 = 64 * 1024;
+
 /// Writes of an exact `bytes` at least this long are lent rather than copied.
 /// Shorter ones cost less to copy than to list and later fill or release.
 pub const LEND_MIN: usize = 32 * 1024;
@@ -217,16 +221,43 @@ impl Reader {
 
     /// Fills every lent range in the readable span into the ring and returns
     /// the span as one contiguous run: its address and length. Ranges lent
-    /// after this call lie beyond the returned length.
+    /// after this call lie beyond the returned length. Long fills run with
+    /// the GIL released; the entries are released after, with it.
     pub fn contiguous(&mut self, py: Python<'_>) -> (*const u8, usize) {
         self.settle(py);
         let len = self.len();
         let tail = self.ring.position();
         let head = tail + len as u64;
-        while let Some(lent) = self.lent.get(0) {
-            if lent.start >= head {
-                break; // listed, but not yet published
-            }
+        // Published ranges lie wholly before `head` (a range is published
+        // whole), so these are exactly the ranges within the readable span.
+        let filled = (0..)
+            .map_while(|index| self.lent.get(index))
+            .take_while(|lent| lent.start < head)
+            .count();
+        let to_fill: u64 = (0..filled)
+            .filter_map(|index| self.lent.get(index))
+            .map(|lent| lent.end() - lent.start.max(tail))
+            .sum();
+        if to_fill >= DETACH_FILL {
+            py.detach(|| self.fill(filled));
+        } else {
+            self.fill(filled);
+        }
+        for _ in 0..filled {
+            drop(self.lent.pop());
+        }
+        let (ptr, readable) = self.ring.read_grant_raw();
+        (ptr, readable.min(len))
+    }
+
+    /// Copies the first `count` listed ranges (all within the readable span,
+    /// none spent) into their ring positions. Touches no reference count.
+    fn fill(&mut self, count: usize) {
+        let tail = self.ring.position();
+        for index in 0..count {
+            let Some(lent) = self.lent.get(index) else {
+                break;
+            };
             let from = lent.start.max(tail);
             // SAFETY: the object pins its bytes (see `Lent`); `from` lies in
             // the range, so the slice is inside them.
@@ -237,14 +268,11 @@ impl Reader {
                 )
             };
             // SAFETY: these positions were never exposed: every export of the
-            // readable bytes goes through this method, which fills each range
-            // before exporting, and published ranges never straddle `head`
+            // readable bytes goes through `contiguous`, which fills each range
+            // before exporting, and published ranges never straddle the head
             // (a range is published whole), so earlier exports end before any
             // range still listed. Lent bytes are never ring memory.
             unsafe { self.ring.overwrite((from - tail) as usize, bytes) };
-            drop(self.lent.pop());
         }
-        let (ptr, readable) = self.ring.read_grant_raw();
-        (ptr, readable.min(len))
     }
 }
