@@ -21,6 +21,7 @@ import time
 
 import octonaut
 import pytest
+from gil_probe import count_while
 
 TOTAL = 256 * 1024 * 1024
 CAPACITY = 64 * 1024
@@ -170,31 +171,6 @@ def run_writer_and_reader(writer, reader, errors: list) -> None:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "stream did not finish in 120 s"
     assert not errors, errors
-
-
-def count_while(blocking_call) -> tuple[int, float]:
-    """Runs `blocking_call` in this thread while another thread counts."""
-    stop = threading.Event()
-    count = 0
-
-    def counter():
-        nonlocal count
-        while not stop.is_set():
-            count += 1
-
-    thread = threading.Thread(target=counter)
-    thread.start()
-    time.sleep(0.05)  # let the counter get going
-    before = count
-    started = time.perf_counter()
-    try:
-        blocking_call()
-    finally:
-        elapsed = time.perf_counter() - started
-        advanced = count - before
-        stop.set()
-        thread.join()
-    return advanced, elapsed
 
 
 @pytest.mark.parametrize("mirrored", [True, False], ids=["mirrored", "heap"])

@@ -16,13 +16,13 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::time::Duration;
 
+#[path = "support/stream_bytes.rs"]
+mod stream_bytes;
+
+use stream_bytes::byte_at;
+
 const TOTAL: usize = 64 << 20;
 const WAIT: Duration = Duration::from_secs(30);
-
-fn byte_at(i: usize) -> u8 {
-    let x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (x >> 56) as u8 ^ (i as u8)
-}
 
 /// A lent range: stream positions `start ..` whose bytes are `bytes[used..]`.
 struct Lent {

@@ -206,6 +206,19 @@ impl Buffer {
     }
 }
 
+/// `n` as a count between 0 and `bound`, else the `ValueError` of
+/// `method(n)` naming the bound (`bound_name=bound`).
+fn count_up_to(n: i64, bound: usize, method: &str, bound_name: &str) -> PyResult<usize> {
+    usize::try_from(n)
+        .ok()
+        .filter(|&n| n <= bound)
+        .ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "{method}({n}): n must be between 0 and {bound_name}={bound}"
+            ))
+        })
+}
+
 fn ring_error(err: RingError) -> PyErr {
     match err {
         RingError::ZeroCapacity | RingError::CapacityTooLarge(_) => {
@@ -405,12 +418,7 @@ impl Buffer {
     fn commit(&self, n: i64) -> PyResult<()> {
         let mut writer = self.producing()?;
         let free = writer.ring.free();
-        let n = usize::try_from(n)
-            .ok()
-            .filter(|&n| n <= free)
-            .ok_or_else(|| {
-                PyValueError::new_err(format!("commit({n}): n must be between 0 and free={free}"))
-            })?;
+        let n = count_up_to(n, free, "commit", "free")?;
         writer.ring.commit_and_notify(n);
         Ok(())
     }
@@ -604,12 +612,7 @@ impl Buffer {
     fn skip(&self, py: Python<'_>, n: i64) -> PyResult<()> {
         let mut reader = self.consuming()?;
         let len = reader.len();
-        let n = usize::try_from(n)
-            .ok()
-            .filter(|&n| n <= len)
-            .ok_or_else(|| {
-                PyValueError::new_err(format!("skip({n}): n must be between 0 and len={len}"))
-            })?;
+        let n = count_up_to(n, len, "skip", "len")?;
         reader.discard(n);
         reader.settle(py);
         Ok(())
