@@ -252,6 +252,13 @@ impl Producer {
     /// (initialised, never undefined).
     #[inline]
     pub fn commit(&mut self, n: usize) {
+        self.publish(n, true);
+    }
+
+    /// Moves `head` past the next `n` positions, mirroring their bytes first
+    /// on the heap fallback when `written`.
+    #[inline]
+    fn publish(&mut self, n: usize, written: bool) {
         if n > self.cached_free() {
             self.free();
         }
@@ -262,10 +269,12 @@ impl Producer {
         if n == 0 {
             return;
         }
-        let offset = self.shared.offset(self.head);
-        // SAFETY: we own positions head .. head + n (see `grant`) until the
-        // Release store below publishes them.
-        unsafe { self.shared.memory.sync_mirror(offset, n) };
+        if written {
+            let offset = self.shared.offset(self.head);
+            // SAFETY: we own positions head .. head + n (see `grant`) until
+            // the Release store below publishes them.
+            unsafe { self.shared.memory.sync_mirror(offset, n) };
+        }
         self.shared.track(self.head, n, true);
         self.head += n as u64;
         self.shared.head.store(self.head, Ordering::Release);
@@ -287,18 +296,7 @@ impl Producer {
     /// # Panics
     /// If `n` exceeds the free space (a caller bug; bindings check first).
     pub fn commit_unwritten_and_notify(&mut self, n: usize) {
-        if n > self.cached_free() {
-            self.free();
-        }
-        assert!(
-            n <= self.cached_free(),
-            "commit({n}) exceeds the free space"
-        );
-        if n > 0 {
-            self.shared.track(self.head, n, true);
-            self.head += n as u64;
-            self.shared.head.store(self.head, Ordering::Release);
-        }
+        self.publish(n, false);
         self.shared.readable.notify();
     }
 
