@@ -1,23 +1,24 @@
 //! Complete HTTP messages assembled into slab records.
 //!
-//! Strategy: [`MessageCollector`] is an [`HttpSink`](super::HttpSink) that copies each token
-//! the parser reports, once, into a [`MessageRecord`]. A record keeps the
-//! start-line tokens and every field name and value back to back in one byte
-//! area (bounded by `2 * max_head`: head, then trailers) and refers to them
-//! by [`Span`] offsets in a field table (bounded by `2 * max_headers`); the
-//! de-chunked body goes to a second area bounded by `max_body`. Fragments of
-//! one token arrive back to back, so appending them extends the current span
-//! and a token split across feeds costs nothing extra. The message being
-//! parsed is staged in a record owned by the collector (so no event pays a
-//! slab lookup); when it completes, it is swapped into a free slot of a
-//! fixed-capacity [`Slab`](crate::slab::Slab) (moving buffers, not bytes) and its key queued in
-//! arrival order. The caller reads records ([`MessageCollector::pop`],
-//! [`MessageCollector::record`]) and gives the slots back
-//! ([`MessageCollector::release`]). Buffers are reused, so the steady state
-//! allocates nothing. When every slot holds an unreleased message, the
-//! collector returns [`Flow::Pause`](super::Flow::Pause) (after the completion that filled the
-//! slab, and at the next message's start): the parser stops, the caller
-//! drains, then feeds the rest (backpressure; nothing grows).
+//! Strategy: [`MessageCollector`] is an [`HttpSink`](super::HttpSink) that
+//! copies each token the parser reports, once, into a [`MessageRecord`]. A
+//! record keeps the start-line tokens and every field name and value back to
+//! back in one byte area (bounded by `2 * max_head`: head, then trailers) and
+//! refers to them by [`Span`] offsets in a field table (bounded by `2 *
+//! max_headers`); the de-chunked body goes to a second area bounded by
+//! `max_body`. Fragments of one token arrive back to back, so appending them
+//! extends the current span and a token split across feeds costs nothing extra.
+//! The message being parsed is staged in a record owned by the collector (so no
+//! event pays a slab lookup); when it completes, it is swapped into a free slot
+//! of a fixed-capacity [`Slab`](crate::slab::Slab) (moving buffers, not bytes)
+//! and its key queued in arrival order. The caller reads records
+//! ([`MessageCollector::pop`], [`MessageCollector::record`]) and gives the
+//! slots back ([`MessageCollector::release`]). Buffers are reused, so the
+//! steady state allocates nothing. When every slot holds an unreleased message,
+//! the collector returns [`Flow::Pause`](super::Flow::Pause) (after the
+//! completion that filled the slab, and at the next message's start): the
+//! parser stops, the caller drains, then feeds the rest (backpressure; nothing
+//! grows).
 //!
 //! Every area has a bound fixed at construction, but commits memory on
 //! demand: it starts small and doubles up to its bound, and keeps its
@@ -47,10 +48,10 @@
 //! stays empty); an area that is not one run of the input, or a message
 //! still incomplete when the call returns, is copied as usual.
 //!
-//! The collector enforces its own areas: a token that would overflow the
-//! byte area, the field table or the body area sets a pending
-//! [`ErrorKind`](crate::parse::ErrorKind) (the parser's limits normally fire first, with a precise
-//! offset); see [`MessageCollector::take_error`].
+//! The collector enforces its own areas: a token that would overflow the byte
+//! area, the field table or the body area sets a pending
+//! [`ErrorKind`](crate::parse::ErrorKind) (the parser's limits normally fire
+//! first, with a precise offset); see [`MessageCollector::take_error`].
 //!
 //! Layout, one primitive per file: `record.rs` holds the record types
 //! ([`Span`], [`Field`], [`CollectorLimits`], [`MessageRecord`]) and the
