@@ -6,8 +6,9 @@
 //! a table entry on `on_header_complete`. The whole-token events a parser
 //! reports inside its input (`on_request_line`, `on_header_line`,
 //! `on_header_field`) take a fast path that turns input offsets into spans
-//! with a few compares when they continue the pending run, and otherwise
-//! fall back to the fragment events, so records are the same either way.
+//! with a few compares (the request line starts the message's run, a field
+//! line continues it), and otherwise fall back to the fragment events, so
+//! records are the same either way.
 //! `on_message_complete` swaps the staged record into a free slab slot and
 //! pauses the parser when the slab is full (backpressure).
 

@@ -29,6 +29,7 @@ impl Drop for InputWindow<'_> {
         self.0.input_len = 0;
     }
 }
+
 impl MessageCollector {
     /// Runs `parser` over `input` with this collector as its sink, copying
     /// each message head into the byte area with one copy where the head
