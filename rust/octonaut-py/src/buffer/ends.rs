@@ -96,9 +96,10 @@ impl Writer {
 #[derive(Clone, Copy)]
 pub struct OutPtr(pub usize);
 
-/// The reading end.
+/// The reading end. Its ring is private, so every load of the write
+/// position goes through a method that refreshes the list after it.
 pub struct Reader {
-    pub ring: Consumer,
+    ring: Consumer,
     lent: SlotReceiver<Lent>,
 }
 
@@ -125,21 +126,14 @@ impl Reader {
         self.len()
     }
 
-    /// The first listed range that is not wholly consumed.
-    fn first_unspent(&self) -> Option<(usize, &Lent)> {
-        let tail = self.ring.position();
-        (0..)
-            .map_while(|index| self.lent.get(index).map(|lent| (index, lent)))
-            .find(|(_, lent)| lent.end() > tail)
-    }
-
     /// If the next `take` readable bytes are exactly one untouched lent range,
     /// consumes them and returns its entry (holding the writer's object).
-    /// Moving the entry out touches no reference count: no GIL needed.
+    /// Moving the entry out touches no reference count: no GIL needed. (A
+    /// spent entry still listed at the front starts before the read
+    /// position, so it never matches.)
     pub fn take_whole(&mut self, take: usize) -> Option<Lent> {
-        let tail = self.ring.position();
-        let (index, lent) = self.first_unspent()?;
-        if index != 0 || lent.start != tail || lent.len != take {
+        let front = self.lent.get(0)?;
+        if front.start != self.ring.position() || front.len != take {
             return None;
         }
         let lent = self.lent.pop()?;
