@@ -26,6 +26,7 @@ from gil_probe import count_while
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from test_buffer_model import expected_readline
 
 LEND_MIN = 32 * 1024
 TEXT = bytes(b"ab\n"[i % 3] for i in range(256))
@@ -130,14 +131,7 @@ class LendingModel(RuleBasedStateMachine):
 
     @rule(limit=st.one_of(st.just(-1), sizes))
     def readline(self, limit):
-        window = self.model if limit < 0 else self.model[:limit]
-        end = window.find(b"\n")
-        if end >= 0:
-            expected = bytes(window[: end + 1])
-        elif 0 <= limit <= len(self.model):
-            expected = bytes(self.model[:limit])
-        else:
-            expected = b""
+        expected = expected_readline(self.model, limit)
         assert self.buf.readline(limit) == expected
         self.consumed_now(len(expected))
 
